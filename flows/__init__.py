@@ -1,0 +1,1 @@
+"""Prefect wiring for docpipe: thin tasks over the library (src/docpipe)."""

@@ -1,0 +1,46 @@
+"""A scheduled deployment of the docpipe flow (nightly by default).
+
+Scheduling needs a Prefect API server: start one with `prefect server start` and point
+PREFECT_API_URL at it (see the README).  Without a server, serve starts but cannot schedule.
+"""
+
+from __future__ import annotations
+
+from flows.env import configure_prefect_env
+
+configure_prefect_env()
+
+from prefect.deployments.runner import RunnerDeployment  # noqa: E402
+
+from flows.docpipe_flow import docpipe_run  # noqa: E402
+
+DEFAULT_CRON = "0 2 * * *"
+DEFAULT_NAME = "nightly"
+
+
+def build_deployment(
+    inbox: str,
+    out: str,
+    *,
+    cron: str = DEFAULT_CRON,
+    name: str = DEFAULT_NAME,
+    workers: int = 1,
+    timezone: str = "Asia/Shanghai",
+) -> RunnerDeployment:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    return docpipe_run.to_deployment(
+        name=name,
+        schedule=CronSchedule(cron=cron, timezone=timezone),
+        parameters={"inbox": inbox, "out": out, "workers": workers},
+        description="docpipe batch run over the inbox",
+        tags=["docpipe"],
+    )
+
+
+def serve(inbox: str, out: str, *, cron: str = DEFAULT_CRON, name: str = DEFAULT_NAME,
+          workers: int = 1) -> None:
+    """Register the deployment and run scheduled flow runs in this process until stopped."""
+    from prefect import serve as prefect_serve
+
+    prefect_serve(build_deployment(inbox, out, cron=cron, name=name, workers=workers))

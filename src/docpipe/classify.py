@@ -1,0 +1,202 @@
+"""Sorting items into the configured categories (四风 and 其他).
+
+A ``Classifier`` wraps a fitted pipeline (see ``model``) with the taxonomy: it reports every
+category's probability in taxonomy order, the merged label, whether the item needs a human
+(top probability under ``taxonomy.review_threshold``), a close second label, and the terms
+that drove the decision.
+
+Heading hints (``Item.hint``: a category named by the heading above the item) enter as a
+prior: the hinted category's probability is multiplied by ``hint_weight`` and the row is
+renormalised.  The model itself never sees hints, so it works the same without them, and
+strong evidence against the heading (a broken projector under a 形式主义 heading) still wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from docpipe import settings
+from docpipe.model import DEFAULT_PARAMS, ModelError, load_model, model_version, train_model
+from docpipe.records import ClassifiedItem, Item, Prediction
+from docpipe.segment import get_segmenter
+from docpipe.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["Classifier", "classify_items", "load_classifier", "prediction_to_dict"]
+
+log = logging.getLogger(__name__)
+
+HINT_WEIGHT = 3.0  # odds multiplier for the category a heading names
+TERMS = 5  # how many driving terms a prediction reports
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class Classifier:
+    """A fitted pipeline plus the taxonomy it predicts; ``version`` identifies data + params."""
+
+    def __init__(
+        self, pipeline: Pipeline, taxonomy: Taxonomy, version: str, *,
+        hint_weight: float = HINT_WEIGHT,
+    ) -> None:
+        unknown = [c for c in pipeline.classes_ if c not in taxonomy.labels]
+        if unknown:
+            raise ModelError(f"model predicts categories the taxonomy lacks: {unknown}")
+        self.pipeline = pipeline
+        self.taxonomy = taxonomy
+        self.version = version
+        self.hint_weight = hint_weight
+        self._columns = [taxonomy.labels.index(c) for c in pipeline.classes_]
+        self._weights, self._names = _term_weights(pipeline, taxonomy)
+
+    def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> list[Prediction]:
+        """One Prediction per text; ``hints`` (same length, '' for none) name heading categories."""
+        if not texts:
+            return []
+        labels = self.taxonomy.labels
+        features = self.pipeline[:-1].transform(list(texts))
+        raw = self.pipeline[-1].predict_proba(features)
+        probs = np.zeros((len(texts), len(labels)))
+        probs[:, self._columns] = raw
+        if hints is not None:
+            probs = self._apply_hints(probs, hints)
+        return [self._prediction(probs[i], features[i]) for i in range(len(texts))]
+
+    def _apply_hints(self, probs: np.ndarray, hints: Sequence[str]) -> np.ndarray:
+        if len(hints) != len(probs):
+            raise ValueError(f"{len(hints)} hints for {len(probs)} texts")
+        prior = np.ones_like(probs)
+        for i, hint in enumerate(hints):
+            if hint in self.taxonomy.labels:
+                prior[i, self.taxonomy.labels.index(hint)] = self.hint_weight
+        probs = probs * prior
+        return probs / probs.sum(axis=1, keepdims=True)
+
+    def _prediction(self, row: np.ndarray, features: Any) -> Prediction:
+        labels, tax = self.taxonomy.labels, self.taxonomy
+        order = np.argsort(-row, kind="stable")
+        best, second = int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
+        label = labels[best]
+        close = second != best and row[best] - row[second] <= tax.secondary_margin
+        return Prediction(
+            label=label,
+            probabilities={lab: float(p) for lab, p in zip(labels, row, strict=True)},
+            merged_label=tax.merged(label),
+            needs_review=bool(row[best] < tax.review_threshold),
+            secondary=labels[second] if close else "",
+            terms=self._terms(best, features),
+        )
+
+    def _terms(self, column: int, features: Any) -> tuple[str, ...]:
+        """Readable features with the largest positive contribution to the chosen class."""
+        row = features.tocsr()
+        idx, values = row.indices, row.data
+        contrib = values * self._weights[column, idx]
+        terms: list[str] = []
+        for j in np.argsort(-contrib):
+            if contrib[j] <= 0 or len(terms) == TERMS:
+                break
+            term = self._names[idx[j]]
+            if term and not any(term in t or t in term for t in terms):
+                terms.append(term)
+        return tuple(terms)
+
+
+def _term_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> tuple[np.ndarray, list[str]]:
+    """Per-category feature weights (taxonomy rows, centred across categories) and names."""
+    clf = pipeline[-1]
+    estimators = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
+    mats = []
+    for est in estimators:
+        w = est.coef_ if hasattr(est, "coef_") else -est.feature_log_prob_
+        w = np.asarray(w)
+        if w.shape[0] == 1:  # binary models keep one row, for the second class
+            w = np.vstack([-w[0], w[0]])
+        mats.append(w)
+    weights = np.mean(mats, axis=0)
+    weights = weights - weights.mean(axis=0, keepdims=True)
+    full = np.zeros((len(taxonomy.labels), weights.shape[1]))
+    for j, cls in enumerate(pipeline.classes_):
+        full[taxonomy.labels.index(cls)] = weights[j]
+    names = [_readable(n) for n in pipeline[-2].get_feature_names_out()]
+    return full, names
+
+
+def _readable(feature: str) -> str:
+    """'word__公款 吃喝' → '公款吃喝', 'char__走过场' → '走过场'; '' for a feature a reader
+    would not recognise (one character, punctuation, a character n-gram that is no word)."""
+    kind, _, term = feature.partition("__")
+    term = _NOT_WORD.sub("", term)
+    if len(term) < 2 or (kind == "char" and not get_segmenter().is_word(term)):
+        return ""
+    return term
+
+
+_cache: dict[Path, Classifier] = {}
+_lock = threading.Lock()
+
+
+def load_classifier(
+    path: Path | None = None,
+    *,
+    train_if_missing: bool = True,
+    taxonomy: Taxonomy | None = None,
+    training_dir: Path | None = None,
+) -> Classifier:
+    """The saved classifier, trained once and saved when missing or out of date.
+
+    "Out of date" means its version differs from the current training data, parameters,
+    taxonomy and scikit-learn version.  Loaded once per process (cached by path).
+    """
+    path = (path or settings.model_path()).resolve()
+    taxonomy = taxonomy or load_taxonomy()
+    directory = training_dir or settings.training_dir()
+    has_data = directory.is_dir() and any(directory.glob("*.jsonl"))
+    expected = model_version(directory, DEFAULT_PARAMS, taxonomy) if has_data else None
+    with _lock:
+        cached = _cache.get(path)
+        if cached is not None and expected in (None, cached.version):
+            return cached
+        try:
+            loaded = load_model(path, expected)
+        except ModelError:
+            if not train_if_missing:
+                raise
+            log.warning("model at %s failed its checks; training a new one", path, exc_info=True)
+            loaded = None
+        if loaded is not None:
+            pipeline, manifest = loaded
+            classifier = Classifier(pipeline, taxonomy, str(manifest["version"]))
+        elif not train_if_missing or not has_data:
+            raise ModelError(f"no usable model at {path} (version {expected}); run `docpipe train`")
+        else:
+            log.info("training the classifier (version %s) into %s", expected, path)
+            result = train_model(directory, path, taxonomy=taxonomy)
+            classifier = Classifier(result.pipeline, taxonomy, result.version)
+        _cache[path] = classifier
+        return classifier
+
+
+def classify_items(items: Sequence[Item], classifier: Classifier) -> list[ClassifiedItem]:
+    """Classify items in one batch, using each item's heading hint as a prior."""
+    preds = classifier.predict([i.text for i in items], [i.hint for i in items])
+    return [ClassifiedItem(item, pred) for item, pred in zip(items, preds, strict=True)]
+
+
+def prediction_to_dict(text: str, prediction: Prediction) -> dict[str, Any]:
+    """The JSON shape of `docpipe classify`: one object per input line."""
+    return {
+        "text": text,
+        "label": prediction.label,
+        "probabilities": dict(prediction.probabilities),
+        "needs_review": prediction.needs_review,
+        "secondary": prediction.secondary,
+        "merged_label": prediction.merged_label,
+        "terms": list(prediction.terms),
+    }

@@ -1,0 +1,308 @@
+"""The `docpipe` command: a stable contract that users and outside checks script against.
+
+Exit status: 0 when the command completed (a run with rejected files has completed: the report
+says so), 2 for usage errors (bad arguments, missing inbox), 1 for an internal failure.
+JSON-lines fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Something the user can fix on the command line."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except UsageError as exc:
+        print(f"docpipe {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("docpipe: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        traceback.print_exc()
+        print(f"docpipe {args.command}: internal failure (see the trace above)", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def _run(args: argparse.Namespace) -> int:
+    from docpipe.inbox import InboxError, scan_inbox
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        raise UsageError(f"inbox folder not found: {inbox}")
+    try:
+        scan_inbox(inbox)  # fail fast on a broken units.csv, before Prefect starts
+    except InboxError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a folder: {out}")
+    if args.workers < 1 or args.batch_size < 1 or args.dask_workers < 0:
+        raise UsageError("--workers and --batch-size must be at least 1")
+    from flows import docpipe_flow
+
+    from docpipe.report import format_report
+    from docpipe.taxonomy import load_taxonomy
+
+    report = docpipe_flow.run(str(inbox), str(out), model=args.model, workers=args.workers,
+                              batch_size=args.batch_size, dask_address=args.dask_address,
+                              dask_workers=args.dask_workers)
+    print(format_report(report, load_taxonomy()), end="")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if not Path(args.inbox).is_dir():
+        raise UsageError(f"inbox folder not found: {args.inbox}")
+    from flows.serve import serve
+
+    serve(str(Path(args.inbox).resolve()), str(Path(args.out).resolve()), cron=args.cron,
+          name=args.name, workers=args.workers)
+    return EXIT_OK
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from docpipe.ingest import read_docx
+    from docpipe.inbox import display_path
+
+    for path in _files(args.files):
+        doc = read_docx(path, allow_macros=args.allow_macros, recover=args.recover)
+        row: dict[str, Any] = {
+            "path": display_path(path),
+            "sha256": doc.sha256,
+            "status": doc.status.value,
+            "error_code": doc.error_code.value if doc.error_code else None,
+            "message": doc.message or None,
+            "paragraphs": [p.text for p in doc.paragraphs],
+            "text_hash": doc.text_hash,
+            "flags": list(doc.flags),
+        }
+        if args.structure:
+            row.update({
+                "blocks": [{"text": p.text, "style": p.style, "numbering": p.numbering,
+                            "level": p.level, "table": list(p.table) if p.table else None}
+                           for p in doc.paragraphs],
+                "tables": [{"index": t.index, "depth": t.depth, "rows": [list(r) for r in t.rows]}
+                           for t in doc.tables],
+                "headers": list(doc.headers), "footers": list(doc.footers),
+                "footnotes": list(doc.footnotes), "endnotes": list(doc.endnotes),
+                "comments": list(doc.comments),
+            })
+        _emit(row)
+    return EXIT_OK
+
+
+def _items(args: argparse.Namespace) -> int:
+    from docpipe.doctype import describe_document
+    from docpipe.inbox import display_path, read_units_csv
+    from docpipe.ingest import read_docx
+    from docpipe.items import split_items
+    from docpipe.records import InboxFile
+    from docpipe.report import item_json
+
+    units = read_units_csv(Path(args.units)) if args.units else {}
+    for path in _files(args.files):
+        units_here = units or _units_near(path)
+        doc = read_docx(path)
+        if not doc.ok:
+            print(f"{display_path(path)}: rejected [{doc.error_code}] {doc.message}", file=sys.stderr)
+            continue
+        unit = args.unit if args.unit is not None else _unit_folder(path, units_here)
+        info = describe_document(doc, InboxFile(path, Path(path).name, unit), units_here)
+        for item in split_items(doc, info):
+            _emit({**item_json(item), "doc_type_confidence": round(info.doc_type_confidence, 3),
+                   "unit_known": info.unit_known})
+    return EXIT_OK
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from docpipe.classify import load_classifier
+    from docpipe.report import prediction_json
+
+    classifier = load_classifier(Path(args.model) if args.model else None)
+    for chunk in _batched(_stdin_items(sys.stdin), 256):
+        texts = [t for t, _ in chunk]
+        hints = [h for _, h in chunk]
+        for (text, _), prediction in zip(chunk, classifier.predict(texts, hints), strict=True):
+            _emit(prediction_json(text, prediction))
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    from docpipe.model import train_model
+
+    result = train_model(Path(args.data) if args.data else None,
+                         Path(args.model) if args.model else None, select=args.select)
+    print(result.summary() if hasattr(result, "summary") else result)
+    return EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from docpipe.classify import load_classifier
+    from docpipe.model import evaluate_model
+
+    classifier = load_classifier(Path(args.model) if args.model else None)
+    report = evaluate_model(classifier, Path(args.data) if args.data else None,
+                            Path(args.report) if args.report else None)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return EXIT_OK
+
+
+def _evaluate_items(args: argparse.Namespace) -> int:
+    from docpipe import items_eval
+
+    return int(items_eval.main([args.dir] if args.dir else []) or EXIT_OK)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _files(paths: Iterable[str]) -> Iterator[str]:
+    """Expand folders to the files they hold; a missing path is a usage error."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from (str(p) for p in sorted(path.rglob("*")) if p.is_file()
+                        and p.name != "units.csv")
+        elif path.exists():
+            yield raw
+        else:
+            raise UsageError(f"no such file: {raw}")
+
+
+def _units_near(path: str) -> dict[str, Any]:
+    """units.csv of the inbox the file sits in (INBOX/<unit>/file.docx), if any."""
+    from docpipe.inbox import read_units_csv
+
+    for folder in Path(path).resolve().parents[:2]:
+        candidate = folder / "units.csv"
+        if candidate.is_file():
+            return dict(read_units_csv(candidate))
+    return {}
+
+
+def _unit_folder(path: str, units: dict[str, Any]) -> str:
+    parent = Path(path).resolve().parent
+    if (parent.parent / "units.csv").is_file() or parent.name in units:
+        return parent.name
+    return ""
+
+
+def _stdin_items(stream: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Plain lines of text, or JSON objects with a "text" field (and an optional "hint")."""
+    for number, line in enumerate(stream, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"stdin line {number}: invalid JSON ({exc.msg})") from exc
+            if not isinstance(obj.get("text"), str):
+                raise UsageError(f'stdin line {number}: JSON object without a "text" string')
+            yield obj["text"], str(obj.get("hint") or "")
+        else:
+            yield line, ""
+
+
+def _batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    batch: list[tuple[str, str]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _emit(row: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docpipe", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="process an inbox and write summaries and drafts")
+    run.add_argument("inbox", help="INBOX folder: INBOX/<unit>/<file>.docx and INBOX/units.csv")
+    run.add_argument("--out", required=True, help="output folder (created if missing)")
+    run.add_argument("--model", help="model file (default: models/classifier.skops, trained on first use)")
+    run.add_argument("--workers", type=int, default=1, help="processes for reading and classifying")
+    run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
+    run.add_argument("--dask-address", help="run batches on an existing Dask cluster (tcp://HOST:PORT)")
+    run.add_argument("--dask-workers", type=int, default=0,
+                     help="run batches on a local Dask cluster of N worker processes")
+    run.set_defaults(handler=_run)
+
+    serve = sub.add_parser("serve", help="serve a scheduled deployment (needs a Prefect server)")
+    serve.add_argument("inbox")
+    serve.add_argument("--out", required=True)
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 every night)")
+    serve.add_argument("--name", default="nightly", help="deployment name")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    extract = sub.add_parser("extract", help="text of .docx files as JSON lines")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--structure", action="store_true",
+                         help="add tables, styles, numbering, headers, notes and comments")
+    extract.add_argument("--allow-macros", action="store_true",
+                         help="extract text of macro-enabled files (flagged; macros never run)")
+    extract.add_argument("--recover", action="store_true",
+                         help="keep the good paragraphs of malformed XML (flagged)")
+    extract.set_defaults(handler=_extract)
+
+    items = sub.add_parser("items", help="opinion/problem items of .docx files as JSON lines")
+    items.add_argument("files", nargs="+", metavar="FILE")
+    items.add_argument("--unit", help="unit name for all files (default: the folder name)")
+    items.add_argument("--units", help="units.csv to match unit names against")
+    items.set_defaults(handler=_items)
+
+    classify = sub.add_parser("classify", help="classify lines or JSON objects read from stdin")
+    classify.add_argument("--model", help="model file")
+    classify.set_defaults(handler=_classify)
+
+    train = sub.add_parser("train", help="train the classifier from the labelled data")
+    train.add_argument("--data", help="folder of labelled .jsonl files (default: data/training)")
+    train.add_argument("--model", help="where to save the model")
+    train.add_argument("--select", action="store_true",
+                       help="compare model families with repeated cross-validation first")
+    train.set_defaults(handler=_train)
+
+    evaluate = sub.add_parser("evaluate", help="evaluate the classifier on the held-out data")
+    evaluate.add_argument("--model", help="model file")
+    evaluate.add_argument("--data", help="held-out data folder")
+    evaluate.add_argument("--report", help="where to write the report")
+    evaluate.set_defaults(handler=_evaluate)
+
+    ev_items = sub.add_parser("evaluate-items", help="item splitting and doc-type accuracy")
+    ev_items.add_argument("dir", nargs="?", help="evaluation set (default: tests/data/items_eval)")
+    ev_items.set_defaults(handler=_evaluate_items)
+    return parser
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Near-duplicate grouping of opinions, so a summary says "减少会议（同类意见5条）" once.
+
+Two opinions are the same when the cosine similarity of their word counts reaches a threshold.
+Words are jieba tokens (``docpipe.segment.tokenize``) minus the framing words every opinion
+shares ("希望", "建议", "有的" ...), which would otherwise make unrelated opinions look alike.
+Grouping is leader-style: an opinion joins the group whose first member it is most similar to,
+so groups do not chain A~B~C into one when A and C have nothing in common.  Threshold and
+stopwords live in ``campaign.toml [dedupe]``; ``tune_threshold`` picks a threshold from labelled
+pairs (tests/test_dedupe.py holds the pairs it was tuned on).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from docpipe.settings import config_path
+
+__all__ = ["Group", "group_similar", "load_dedupe_settings", "similarity", "tune_threshold"]
+
+Tokenize = Callable[[str], list[str]]
+_NOISE = re.compile(r"^[\W_\d]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Indices into the input texts; ``members[0]`` is the representative (the most central)."""
+
+    members: tuple[int, ...]
+
+    @property
+    def representative(self) -> int:
+        return self.members[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeSettings:
+    threshold: float
+    stopwords: frozenset[str]
+
+
+def load_dedupe_settings(path: Path | None = None) -> DedupeSettings:
+    return _load(path or config_path("campaign.toml"))
+
+
+def similarity(a: str, b: str, *, tokenize: Tokenize | None = None,
+               stopwords: frozenset[str] | None = None) -> float:
+    """Cosine similarity of two texts' meaningful word counts (0 when either has none)."""
+    words = _words_fn(tokenize, stopwords)
+    return _cosine(words(a), words(b))
+
+
+def group_similar(
+    texts: Sequence[str],
+    *,
+    threshold: float | None = None,
+    tokenize: Tokenize | None = None,
+    stopwords: frozenset[str] | None = None,
+) -> list[Group]:
+    """Groups of near-duplicate texts, largest first (then by first appearance).
+
+    Every index of ``texts`` is in exactly one group, so counts over groups add up to len(texts).
+    """
+    settings = load_dedupe_settings()
+    limit = settings.threshold if threshold is None else threshold
+    words = _words_fn(tokenize, stopwords)
+    vectors = [words(t) for t in texts]
+    seeds: list[int] = []
+    members: list[list[int]] = []
+    by_word: dict[str, set[int]] = {}  # word -> groups whose seed holds it
+    for index, vector in enumerate(vectors):
+        candidates = {g for w in vector for g in by_word.get(w, ())}
+        best, best_score = -1, 0.0
+        for g in sorted(candidates):
+            score = _cosine(vector, vectors[seeds[g]])
+            if score > best_score:
+                best, best_score = g, score
+        if best >= 0 and best_score >= limit:
+            members[best].append(index)
+            continue
+        seeds.append(index)
+        members.append([index])
+        for w in vector:
+            by_word.setdefault(w, set()).add(len(seeds) - 1)
+    groups = [Group(_central_first(m, vectors)) for m in members]
+    return sorted(groups, key=lambda g: (-g.count, min(g.members)))
+
+
+def tune_threshold(
+    pairs: Sequence[tuple[str, str, bool]],
+    *,
+    tokenize: Tokenize | None = None,
+    stopwords: frozenset[str] | None = None,
+) -> tuple[float, float]:
+    """The threshold (in steps of 0.05) with the best F1 on (a, b, same?) pairs, and that F1.
+
+    Ties go to the middle of the best range, the threshold least likely to flip on new data.
+    """
+    words = _words_fn(tokenize, stopwords)
+    scores = [(_cosine(words(a), words(b)), same) for a, b, same in pairs]
+    results = []
+    for step in range(1, 20):
+        t = step / 20
+        tp = sum(1 for s, same in scores if s >= t and same)
+        fp = sum(1 for s, same in scores if s >= t and not same)
+        fn = sum(1 for s, same in scores if s < t and same)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        results.append((t, f1))
+    best = max(f1 for _, f1 in results)
+    top = [t for t, f1 in results if f1 == best]
+    return top[len(top) // 2], best
+
+
+def _words_fn(tokenize: Tokenize | None, stopwords: frozenset[str] | None) -> Callable[
+        [str], Counter[str]]:
+    if tokenize is None:
+        from docpipe.segment import tokenize as segment_tokenize  # jieba loads on first use
+
+        tokenize = segment_tokenize
+    stop = load_dedupe_settings().stopwords if stopwords is None else stopwords
+    cut = tokenize
+
+    def words(text: str) -> Counter[str]:
+        return Counter(w for w in (t.strip() for t in cut(text))
+                       if w and w not in stop and not _NOISE.match(w))
+
+    return words
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(n * b[w] for w, n in a.items() if w in b)
+    norm = math.sqrt(sum(n * n for n in a.values())) * math.sqrt(sum(n * n for n in b.values()))
+    return dot / norm
+
+
+def _central_first(members: list[int], vectors: list[Counter[str]]) -> tuple[int, ...]:
+    """The member most similar to the others first (ties: the shorter text, then the earlier)."""
+    if len(members) <= 2:
+        return tuple(members)
+
+    def centrality(i: int) -> tuple[float, int, int]:
+        total = sum(_cosine(vectors[i], vectors[j]) for j in members if j != i)
+        return (-total, sum(vectors[i].values()), i)
+
+    rep = min(members, key=centrality)
+    return (rep, *(m for m in members if m != rep))
+
+
+@cache
+def _load(path: Path) -> DedupeSettings:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh).get("dedupe", {})
+    return DedupeSettings(float(raw.get("threshold", 0.5)),
+                          frozenset(str(w) for w in raw.get("stopwords", ())))

@@ -1,0 +1,169 @@
+"""One document through every stage, and a batch of documents on one or more cores.
+
+This is what both front ends (the CLI and the Prefect flow) call.  It never imports Prefect.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from docpipe.classify import Classifier, classify_items, load_classifier
+from docpipe.doctype import describe_document
+from docpipe.inbox import Inbox
+from docpipe.ingest import Limits, read_docx
+from docpipe.items import split_items
+from docpipe.records import DocStatus, DocumentResult, InboxFile, RunReport, UnitInfo, UnitSummary
+from docpipe.report import build_report, write_report, write_run_files
+from docpipe.summarise import summarise_unit
+from docpipe.taxonomy import Taxonomy
+
+DEFAULT_LIMITS = Limits()
+
+
+def process_file(
+    source: InboxFile,
+    units: Mapping[str, UnitInfo],
+    classifier: Classifier,
+    limits: Limits = DEFAULT_LIMITS,
+) -> DocumentResult:
+    """Read, describe, split and classify one file; a bad file comes back rejected, never raised."""
+    document = read_docx(source.path, limits)
+    if not document.ok:
+        return DocumentResult(source, document, None)
+    info = describe_document(document, source, units)
+    items = split_items(document, info)
+    return DocumentResult(source, document, info, tuple(classify_items(items, classifier)))
+
+
+def process_files(
+    files: Sequence[InboxFile],
+    units: Mapping[str, UnitInfo],
+    *,
+    model: Path | None = None,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[DocumentResult]:
+    """Process files in order; with workers > 1 a process pool shares the work.
+
+    Each worker process loads the model and the jieba dictionary once (pool initializer), so the
+    per-file cost is the same as in one process.
+    """
+    if workers <= 1 or len(files) < 2 * workers:
+        classifier = load_classifier(model)
+        return [process_file(f, units, classifier, limits) for f in files]
+    load_classifier(model)  # train-on-first-use happens here, once, not in every worker
+    context = multiprocessing.get_context("spawn")  # fork is unsafe beside Prefect's threads
+    chunks = list(_chunks(files, max(1, min(64, len(files) // (workers * 4)))))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(model,)) as pool:
+        results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
+        return [r for chunk in results for r in chunk]
+
+
+def mark_duplicates(results: Sequence[DocumentResult]) -> list[DocumentResult]:
+    """Keep the first of byte-identical files or re-saved files with the same text; mark the rest.
+
+    "First" is by inbox path so that reruns agree.  A duplicate keeps no items: they are counted
+    once, under the first file.
+    """
+    by_sha: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    marked: list[DocumentResult] = []
+    for result in sorted(results, key=lambda r: r.source.relpath):
+        doc = result.document
+        first = by_sha.get(doc.sha256) or (by_text.get(doc.text_hash) if doc.ok and doc.text_hash
+                                           else "")
+        if first and doc.status is not DocStatus.REJECTED:
+            doc = replace(doc, status=DocStatus.DUPLICATE, duplicate_of=first)
+            marked.append(replace(result, document=doc, items=()))
+            continue
+        by_sha.setdefault(doc.sha256, result.source.relpath)
+        if doc.ok and doc.text_hash:
+            by_text.setdefault(doc.text_hash, result.source.relpath)
+        marked.append(result)
+    return marked
+
+
+def summarise_all(
+    inbox: Inbox, results: Sequence[DocumentResult], taxonomy: Taxonomy
+) -> list[UnitSummary]:
+    """One summary per unit of units.csv (also those that sent nothing), per unknown folder, and
+    one for files placed directly under the inbox."""
+    by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
+    for result in results:
+        unit = result.info.unit if result.info else result.source.unit
+        by_unit.setdefault(unit, []).append(result)
+    summaries = []
+    for name, unit_results in by_unit.items():
+        unit = inbox.units.get(name) or UnitInfo(name, known=False)
+        summaries.append(summarise_unit(unit, unit_results, taxonomy))
+    return sorted(summaries, key=lambda s: (s.group or "~", s.unit))
+
+
+def write_outputs(
+    out_dir: Path,
+    inbox: Inbox,
+    results: Sequence[DocumentResult],
+    summaries: Sequence[UnitSummary],
+    taxonomy: Taxonomy,
+    model_version: str,
+) -> RunReport:
+    """Write every output of a run under out_dir (atomically, file by file) and the run report."""
+    from docpipe.drafts import write_region_outputs, write_unit_outputs
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    previous = out_dir / "progress.json"
+    previous_copy = previous.read_bytes() if previous.exists() else None
+    outputs = write_run_files(out_dir, inbox, results)
+    by_unit: dict[str, list[DocumentResult]] = {}
+    for result in results:
+        by_unit.setdefault(result.info.unit if result.info else result.source.unit, []).append(result)
+    for summary in summaries:
+        unit = inbox.units.get(summary.unit) or UnitInfo(summary.unit, known=False)
+        written = write_unit_outputs(out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy)
+        outputs.update({f"{summary.unit or '(inbox)'}/{k}": v for k, v in written.items()})
+    outputs.update(write_region_outputs(
+        out_dir, summaries, results, inbox.units, taxonomy,
+        previous=_keep_previous(out_dir, previous_copy)))
+    report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
+    outputs.update(write_report(out_dir, report, taxonomy))
+    return replace(report, outputs=outputs)
+
+
+def _keep_previous(out_dir: Path, data: bytes | None) -> Path | None:
+    """The previous run's progress.json, kept aside so the new report can show the change."""
+    if data is None:
+        return None
+    from docpipe.fsutil import atomic_write_bytes
+
+    return atomic_write_bytes(out_dir / "history" / "progress.previous.json", data)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:
+    for start in range(0, len(files), size):
+        yield list(files[start:start + size])
+
+
+_worker_model: Path | None = None
+
+
+def _init_worker(model: Path | None) -> None:
+    global _worker_model
+    _worker_model = model
+    load_classifier(model)
+
+
+def _process_chunk(
+    files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits
+) -> list[DocumentResult]:
+    classifier = load_classifier(_worker_model)
+    return [process_file(f, units, classifier, limits) for f in files]

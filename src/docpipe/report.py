@@ -1,0 +1,188 @@
+"""The run report and the run-level output files (documents, items, review queue).
+
+The JSON-lines shapes here are the public contract shared with the CLI (`docpipe items`,
+`docpipe classify`): extend them, never rename or remove a field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from docpipe.fsutil import atomic_write_text
+from docpipe.inbox import Inbox, display_path
+from docpipe.records import (
+    ClassifiedItem,
+    DocStatus,
+    DocumentResult,
+    Item,
+    Prediction,
+    Rejection,
+    RunReport,
+    UnitSummary,
+)
+from docpipe.taxonomy import Taxonomy
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {
+        "path": display_path(item.path),
+        "unit": item.unit,
+        "doc_type": item.doc_type,
+        "index": item.index,
+        "text": item.text,
+        "heading_path": list(item.heading_path),
+        "locator": item.locator,
+        "fields": dict(item.fields),
+        "hint": item.hint,
+    }
+
+
+def prediction_json(text: str, p: Prediction) -> dict[str, Any]:
+    return {
+        "text": text,
+        "label": p.label,
+        "probabilities": {k: round(v, 4) for k, v in p.probabilities.items()},
+        "needs_review": p.needs_review,
+        "secondary": p.secondary,
+        "merged_label": p.merged_label,
+        "terms": list(p.terms),
+    }
+
+
+def classified_json(ci: ClassifiedItem) -> dict[str, Any]:
+    return {**item_json(ci.item), **prediction_json(ci.item.text, ci.prediction)}
+
+
+def document_json(result: DocumentResult) -> dict[str, Any]:
+    doc, info = result.document, result.info
+    return {
+        "path": display_path(result.source.relpath),
+        "unit": info.unit if info else result.source.unit,
+        "unit_known": info.unit_known if info else None,
+        "status": doc.status.value,
+        "error_code": doc.error_code.value if doc.error_code else None,
+        "message": doc.message,
+        "duplicate_of": display_path(doc.duplicate_of) if doc.duplicate_of else None,
+        "sha256": doc.sha256,
+        "doc_type": info.doc_type if info else None,
+        "doc_type_confidence": round(info.doc_type_confidence, 3) if info else None,
+        "title": info.title if info else "",
+        "items": len(result.items),
+        "flags": list(doc.flags),
+    }
+
+
+def build_report(
+    inbox: Inbox,
+    results: Sequence[DocumentResult],
+    summaries: Sequence[UnitSummary],
+    out_dir: Path,
+    model_version: str,
+    outputs: Mapping[str, str] | None = None,
+) -> RunReport:
+    rejected = tuple(
+        Rejection(display_path(r.source.relpath), r.source.unit,
+                  r.document.error_code.value if r.document.error_code else "",
+                  r.document.message)
+        for r in results if r.document.status is DocStatus.REJECTED
+    )
+    duplicates = tuple(
+        (display_path(r.source.relpath), display_path(r.document.duplicate_of))
+        for r in results if r.document.status is DocStatus.DUPLICATE
+    )
+    processed = sum(r.document.ok for r in results)
+    return RunReport(str(inbox.root), str(out_dir), model_version, len(results), processed,
+                     rejected, duplicates, tuple(summaries), dict(outputs or {}))
+
+
+def write_run_files(
+    out_dir: Path, inbox: Inbox, results: Sequence[DocumentResult]
+) -> dict[str, str]:
+    """documents.jsonl (every file, with its status), items.jsonl, review_queue.jsonl."""
+    documents = [document_json(r) for r in results]
+    documents += [{"path": s.relpath, "status": "skipped", "message": s.reason} for s in inbox.skipped]
+    items = [classified_json(ci) for r in results for ci in r.items]
+    review = [row for row in items if row["needs_review"]]
+    written = {}
+    for name, rows in (("documents", documents), ("items", items), ("review_queue", review)):
+        path = out_dir / f"{name}.jsonl"
+        atomic_write_text(path, "".join(_jsonl(row) for row in rows))
+        written[name] = str(path)
+    return written
+
+
+def write_report(out_dir: Path, report: RunReport, taxonomy: Taxonomy) -> dict[str, str]:
+    json_path = atomic_write_text(out_dir / "report.json", json.dumps(
+        report_json(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    md_path = atomic_write_text(out_dir / "report.md", format_report(report, taxonomy))
+    return {"report": str(json_path), "report_md": str(md_path)}
+
+
+def report_json(report: RunReport) -> dict[str, Any]:
+    return {
+        "inbox": report.inbox,
+        "out_dir": report.out_dir,
+        "model_version": report.model_version,
+        "documents": report.documents,
+        "processed": report.processed,
+        "rejected": [_slots(r) for r in report.rejected],
+        "duplicates": [{"path": p, "duplicate_of": d} for p, d in report.duplicates],
+        "units": [_slots(u) for u in report.units],
+        "outputs": dict(report.outputs),
+    }
+
+
+def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
+    """The short report printed after a run (also saved as report.md)."""
+    labels = taxonomy.labels
+    lines = [
+        "# docpipe run",
+        "",
+        f"- inbox: {report.inbox}",
+        f"- documents: {report.documents} (processed {report.processed}, "
+        f"rejected {len(report.rejected)}, duplicates {len(report.duplicates)})",
+        f"- model: {report.model_version}",
+        "",
+    ]
+    if report.rejected:
+        lines += ["## Rejected files", ""]
+        lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.rejected]
+        lines.append("")
+    if report.duplicates:
+        lines += ["## Duplicates (counted once)", ""]
+        lines += [f"- {p} = {d}" for p, d in report.duplicates]
+        lines.append("")
+    lines += ["## Items per category per unit", ""]
+    header = ["unit", "group", "docs", "items", *labels, "review"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for u in report.units:
+        name = u.unit or "(no unit folder)"
+        if not u.known:
+            name += " (not in units.csv)"
+        row = [name, u.group, str(u.documents), str(u.items),
+               *(str(u.counts.get(lab, 0)) for lab in labels), str(u.needs_review)]
+        lines.append("| " + " | ".join(row) + " |")
+    totals = {lab: sum(u.counts.get(lab, 0) for u in report.units) for lab in labels}
+    lines.append("| **total** | | " + " | ".join([
+        str(sum(u.documents for u in report.units)), str(sum(u.items for u in report.units)),
+        *(str(totals[lab]) for lab in labels), str(sum(u.needs_review for u in report.units))]) + " |")
+    if report.outputs:
+        lines += ["", "## Outputs", ""]
+        lines += [f"- {name}: {path}" for name, path in sorted(report.outputs.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _slots(obj: object) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in getattr(obj, "__slots__", ()):
+        value = getattr(obj, name)
+        out[name] = dict(value) if isinstance(value, Mapping) else value
+    return out
+
+
+def _jsonl(row: Mapping[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,139 @@
+"""The Classifier's predictions, hints, terms, items and the load-once model store.
+
+One model per module, trained on half of the repository's training split (a few seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from docpipe import classify, model
+from docpipe.classify import Classifier, classify_items, load_classifier, prediction_to_dict
+from docpipe.model import DEFAULT_PARAMS, build_pipeline, read_corpus, split_corpus
+from docpipe.records import ClassifiedItem, Item
+from docpipe.segment import normalise
+from docpipe.settings import training_dir
+from docpipe.taxonomy import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    train, _ = split_corpus(read_corpus(training_dir()))
+    subset = train[::2]
+    pipeline = build_pipeline(DEFAULT_PARAMS).fit(
+        [e.text for e in subset], [e.label for e in subset]
+    )
+    return Classifier(pipeline, load_taxonomy(), "test")
+
+
+CLEAR = [
+    ("有的领导干部热衷于开会发文，以会议落实会议，以文件落实文件。", "形式主义"),
+    ("窗口工作人员门难进、脸难看、事难办，群众办事来回跑。", "官僚主义"),
+    ("有的干部上班时间炒股、玩游戏，迟到早退。", "享乐主义"),
+    ("公款吃喝、超标准配备公务用车、豪华装修办公楼。", "奢靡之风"),
+    ("职工食堂的饭菜价格太高，希望降低一点。", "其他"),
+]
+
+
+def test_clear_items_get_their_category(clf: Classifier) -> None:
+    preds = clf.predict([t for t, _ in CLEAR])
+    assert [p.label for p in preds] == [label for _, label in CLEAR]
+
+
+def test_probabilities_cover_every_category_in_order_and_sum_to_one(clf: Classifier) -> None:
+    tax = clf.taxonomy
+    for p in clf.predict([t for t, _ in CLEAR] + ["", "？？"]):
+        assert list(p.probabilities) == list(tax.labels)
+        assert math.isclose(sum(p.probabilities.values()), 1.0, abs_tol=1e-9)
+        assert p.label == max(p.probabilities, key=p.probabilities.__getitem__)
+        assert p.merged_label == tax.merged(p.label)
+        assert p.needs_review == (p.probabilities[p.label] < tax.review_threshold)
+        second = sorted(p.probabilities.values())[-2]
+        assert bool(p.secondary) == (p.probabilities[p.label] - second <= tax.secondary_margin)
+
+
+def test_traditional_script_and_stray_spaces_do_not_change_the_prediction(clf) -> None:
+    simple, traditional = clf.predict(["公款吃喝，超标准配车", "公款 吃喝，超標準 配車"])
+    assert simple.probabilities == traditional.probabilities
+
+
+def test_terms_are_readable_words_from_the_text(clf: Classifier) -> None:
+    text = "有的单位公款吃喝，逢年过节收送购物卡和高档烟酒。"
+    [p] = clf.predict([text])
+    assert p.terms and len(p.terms) <= classify.TERMS
+    assert all(len(t) >= 2 and t in normalise(text) for t in p.terms)
+
+
+def test_a_heading_hint_raises_its_category_but_strong_evidence_wins(clf) -> None:
+    text = "有的同志工作不够主动。"
+    plain, hinted = clf.predict([text, text], ["", "享乐主义"])
+    assert hinted.probabilities["享乐主义"] > plain.probabilities["享乐主义"]
+    assert math.isclose(sum(hinted.probabilities.values()), 1.0)
+    [projector] = clf.predict(["会议室投影仪坏了，请后勤尽快维修。"], ["形式主义"])
+    assert projector.label == "其他"
+    [unknown_hint] = clf.predict([text], ["不存在的类别"])
+    assert unknown_hint.probabilities == plain.probabilities
+    with pytest.raises(ValueError):
+        clf.predict([text, text], [""])
+
+
+def test_classify_items_keeps_items_and_uses_hints(clf: Classifier) -> None:
+    items = [
+        Item("a.docx", "某县", "征求意见", i, text, hint=hint)
+        for i, (text, hint) in enumerate([(CLEAR[0][0], ""), ("工作不够主动", "享乐主义")])
+    ]
+    out = classify_items(items, clf)
+    assert all(isinstance(c, ClassifiedItem) for c in out)
+    assert [c.item for c in out] == items and out[0].label == "形式主义"
+    assert classify_items([], clf) == []
+
+
+def test_prediction_to_dict_is_json(clf: Classifier) -> None:
+    [p] = clf.predict([CLEAR[3][0]])
+    row = json.loads(json.dumps(prediction_to_dict(CLEAR[3][0], p), ensure_ascii=False))
+    assert set(row) == {"text", "label", "probabilities", "needs_review", "secondary",
+                        "merged_label", "terms"}
+    assert row["label"] == "奢靡之风" and row["merged_label"] == "享乐主义奢靡之风"
+
+
+def test_load_classifier_trains_once_then_loads_from_disk(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DOCPIPE_HELDOUT_DIR", str(tmp_path / "none"))
+    data = tmp_path / "training"
+    data.mkdir()
+    rows = [(t, lab) for t, lab in CLEAR] + [
+        ("检查评比太多", "形式主义"), ("推诿扯皮", "官僚主义"), ("中午饮酒", "享乐主义"),
+        ("大操大办", "奢靡之风"), ("停车位不够", "其他"),
+    ]
+    (data / "x.jsonl").write_text(
+        "".join(json.dumps({"text": t, "label": lab}, ensure_ascii=False) + "\n"
+                for t, lab in rows), encoding="utf-8")
+    path = tmp_path / "m" / "classifier.skops"
+    monkeypatch.setattr(classify, "_cache", {})
+    first = load_classifier(path, training_dir=data)
+    assert path.exists() and load_classifier(path, training_dir=data) is first  # cached
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("must load the saved model, not retrain")
+
+    monkeypatch.setattr(classify, "train_model", no_training)
+    monkeypatch.setattr(classify, "_cache", {})
+    second = load_classifier(path, training_dir=data)
+    assert second is not first and second.version == first.version
+
+    # new training data makes the saved model stale
+    with (data / "x.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": "新增一条意见", "label": "其他"}, ensure_ascii=False) + "\n")
+    with pytest.raises(model.ModelError):
+        load_classifier(path, training_dir=data, train_if_missing=False)
+    monkeypatch.setattr(classify, "train_model", model.train_model)
+    third = load_classifier(path, training_dir=data)
+    assert third.version != first.version
+
+
+def test_load_classifier_without_model_or_training_refuses(tmp_path: Path) -> None:
+    with pytest.raises(model.ModelError):
+        load_classifier(tmp_path / "none.skops", training_dir=tmp_path, train_if_missing=False)

@@ -1,0 +1,110 @@
+"""The static dashboard: one self-contained file whose numbers are the progress report's."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from docpipe.dashboard import render_dashboard
+from docpipe.progress import build_progress, load_campaign
+from docpipe.records import (
+    ClassifiedItem,
+    DocInfo,
+    DocStatus,
+    DocumentResult,
+    InboxFile,
+    Item,
+    Prediction,
+    SourceDocument,
+    UnitInfo,
+)
+from docpipe.summarise import summarise_unit
+from docpipe.taxonomy import load_taxonomy
+
+TAX = load_taxonomy()
+UNITS = {
+    "市交通运输局": UnitInfo("市交通运输局", group="第一督导组"),
+    "市档案局": UnitInfo("市档案局", group="第二督导组"),
+    "<script>局": UnitInfo("<script>局", group="第二督导组"),
+}
+ITEMS = (("形式主义", False), ("形式主义", False), ("官僚主义", True), ("奢靡之风", False),
+         ("其他", True))
+
+
+def _page() -> tuple[str, object]:
+    unit = "市交通运输局"
+    path = f"/inbox/{unit}/意见.docx"
+    items = tuple(
+        ClassifiedItem(Item(path, unit, "征求意见汇总", i, f"意见<{i}>", locator=f"t0r{i}"),
+                       Prediction(label, {label: 0.5}, TAX.merged(label), review))
+        for i, (label, review) in enumerate(ITEMS))
+    results = [DocumentResult(InboxFile(path, f"{unit}/意见.docx", unit),
+                              SourceDocument(path, "x", DocStatus.OK),
+                              DocInfo("征求意见汇总", 1.0, unit, "folder", True), items)]
+    summaries = [summarise_unit(u, [r for r in results if r.source.unit == n], TAX)
+                 for n, u in UNITS.items()]
+    report = build_progress(summaries, results, UNITS, TAX, campaign=load_campaign(),
+                            today=date(2013, 7, 20))
+    return render_dashboard(report, results, TAX, load_campaign()), report
+
+
+def _bar_counts(html: str, chart: str) -> dict[str, dict[str, int]]:
+    svg = re.search(rf'<svg id="{chart}".*?</svg>', html, flags=re.S)
+    assert svg
+    bars = {}
+    for name, body in re.findall(r'<g class="bar" data-name="([^"]*)"[^>]*>(.*?)</g>',
+                                 svg.group(0), flags=re.S):
+        bars[name] = {c: int(n) for c, n in
+                      re.findall(r'data-category="([^"]+)" data-count="(\d+)"', body)}
+    return bars
+
+
+def test_page_is_self_contained() -> None:
+    html, _ = _page()
+    assert "<script" not in html.replace("&lt;script&gt;", "")  # the unit name is escaped
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "default-src 'none'" in html
+
+
+def test_chart_numbers_are_the_items() -> None:
+    html, report = _page()
+    units = _bar_counts(html, "chart-units")
+    assert units["市交通运输局"] == {"形式主义": 2, "官僚主义": 1, "奢靡之风": 1, "其他": 1}
+    assert units["市档案局"] == {}
+    groups = _bar_counts(html, "chart-groups")
+    assert sum(groups["第一督导组"].values()) == len(ITEMS)
+    assert '<div class="card" id="card-items"><b>5</b>' in html
+    assert 'id="card-needs-review"><b>2</b>' in html
+    review = html.split('<table id="review">')[1]
+    assert len(re.findall(r"<tr><td>市交通运输局</td>", review)) == 2
+    assert len(report.behind) == 3  # all three miss the plan or speech due by 7月15日
+
+
+@pytest.mark.slow
+def test_chromium_renders_the_dashboard(tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    html, _ = _page()
+    page = tmp_path / "dashboard.html"
+    page.write_text(html, encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = dom.stdout
+    assert "督导看板" in rendered and "进度滞后单位（3个）" in rendered
+    assert "需人工研判的条目（2条）" in rendered
+    assert _bar_counts(rendered, "chart-units")["市交通运输局"]["形式主义"] == 2
+    assert "&lt;script&gt;局" in rendered and "<script>局" not in rendered
+    shot = tmp_path / "shot.png"
+    done = subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,1600",
+                           page.as_uri()], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0 and shot.stat().st_size > 10_000  # a page, not a blank image

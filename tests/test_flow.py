@@ -1,0 +1,55 @@
+"""The real flow, end to end, under Prefect's test harness (one temporary database per session)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory: pytest.TempPathFactory):
+    import os
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ["PREFECT_RESULTS_LOCAL_STORAGE_PATH"] = str(home / "results")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def test_flow_processes_the_inbox_and_reports_the_bad_file(
+    harness: None, small_inbox: Path, tmp_path: Path
+) -> None:
+    from flows.docpipe_flow import docpipe_run
+
+    out = tmp_path / "out"
+    report = docpipe_run(inbox=str(small_inbox), out=str(out))
+    assert report.documents == 5
+    assert report.processed == 4
+    (rejection,) = report.rejected
+    assert rejection.path == "自治区财政厅/说明.docx"
+    assert rejection.error_code == "not_word"
+
+    units = {u.unit: u for u in report.units}
+    assert set(units) >= {"自治区财政厅", "自治区教育厅", "自治区审计厅", "自治区统计局"}
+    assert units["自治区审计厅"].documents == 0  # listed in units.csv, sent nothing
+    assert not units["自治区统计局"].known
+    assert units["自治区财政厅"].items == 5
+    assert units["自治区财政厅"].rejected == 1
+
+    items = [json.loads(x) for x in (out / "items.jsonl").read_text("utf-8").splitlines()]
+    assert sum(u.items for u in report.units) == len(items)
+    for unit in units.values():
+        assert sum(unit.counts.values()) == unit.items
+    documents = (out / "documents.jsonl").read_text("utf-8")
+    assert "not_word" in documents
+    assert (out / "report.md").read_text("utf-8").count("说明.docx") == 1
+    for path in report.outputs.values():
+        assert Path(path).resolve().is_relative_to(out.resolve())
+        assert Path(path).exists()
