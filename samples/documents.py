@@ -195,7 +195,11 @@ def build_plan(ctx: Ctx, target: int = 0, missing: Iterable[str] = ()) -> Built:
     sections: list[tuple[str, Callable[[], None]]] = []
 
     def paras(section: str) -> Callable[[], None]:
-        return lambda: [w.para(t) for t in ctx.all_prose(section)]  # type: ignore[func-returns-value]
+        def write() -> None:
+            for t in ctx.all_prose(section):
+                w.para(t)
+
+        return write
 
     def stages() -> None:
         w.para(
@@ -222,10 +226,12 @@ def build_plan(ctx: Ctx, target: int = 0, missing: Iterable[str] = ()) -> Built:
     if w.chars < target:  # long plans append a task table of the problems to address
         w.para(f"附件：{u.short}“四风”突出问题及整改任务分工表", indent=False, bold=True)
         rows = [("序号", "主要问题", "责任处室")]
-        while w.chars + sum(len(c) for r in rows for c in r) < target:
+        size = w.chars + 10
+        while size < target:
             label = ctx.rng.choice(ctx.pool.problem_categories).label
             text = w.item(ctx.draw(label, "problem"), label, "table")
             rows.append((str(len(rows)), text, ctx.rng.choice(("办公室", "人事处", "财务处"))))
+            size += sum(len(c) for c in rows[-1])
         w.table(rows, (900, 6244, 1700))
     order = [e for e in PLAN_ELEMENTS if e in gone]
     return w.built("实施方案", title, ctx.date(7, 1, 9), plan_missing=order)
@@ -323,7 +329,7 @@ def build_study_record(ctx: Ctx, target: int = 0, missing: Iterable[str] = ()) -
     title = f"{u.short}教育实践活动集中学习记录"
     w.title(title)
     w.para(ctx.fill(ctx.pool.prose["study_intro"][1]))
-    header = ("学习时间", "学习地点", "学习内容", "主持人", "应到/实到")
+    header: tuple[str, ...] = ("学习时间", "学习地点", "学习内容", "主持人", "应到/实到")
     if "有考勤" not in gone:
         header += ("缺勤及补学",)
     rows = [header]
@@ -332,7 +338,7 @@ def build_study_record(ctx: Ctx, target: int = 0, missing: Iterable[str] = ()) -
     while len(rows) < 6 or (w.chars + 50 * len(rows) < target and len(rows) < 400):
         month, d = _month_day(day)
         due = ctx.rng.randint(20, 80)
-        row = (
+        row: tuple[str, ...] = (
             f"2013年{month}月{d}日",
             ctx.rng.choice(("四楼会议室", "三楼会议室", "党员活动室")),
             ctx.rng.choice(topics),
@@ -364,16 +370,20 @@ def build_opinions(ctx: Ctx, target: int = 1400, category_column: bool = False) 
         f"为广泛听取干部群众意见，{u.short}通过召开座谈会、发放征求意见表、设立意见箱、"
         "个别走访等方式征求意见建议，现将收集到的意见建议汇总如下。"
     )
-    header = ctx.rng.choice((("序号", "意见内容", "提出方式"), ("序号", "意见建议", "来源")))
+    header: tuple[str, ...] = ctx.rng.choice(
+        (("序号", "意见内容", "提出方式"), ("序号", "意见建议", "来源"))
+    )
     header += ("类别",) if category_column else ()
     rows = [header]
-    while w.chars + sum(len(c) for r in rows for c in r) < target or len(rows) < 6:
+    size = w.chars + sum(len(c) for c in header)
+    while size < target or len(rows) < 6:
         label = ctx.opinion_label()
         raw = ctx.draw(label, "opinion")
         if ctx.rng.random() < 0.12:  # some rows join two opinions of one kind
             raw = _strip_end(raw) + "；" + ctx.draw(label, "opinion")
-        row = (str(len(rows)), w.item(raw, label, "table"), ctx.rng.choice(_WAYS))
+        row: tuple[str, ...] = (str(len(rows)), w.item(raw, label, "table"), ctx.rng.choice(_WAYS))
         rows.append(row + ((label,) if category_column else ()))
+        size += sum(len(c) for c in rows[-1])
     widths = (700, 6044, 1400, 1000) if category_column else (800, 6544, 1500)
     w.table(rows, widths[: len(header)])
     w.para(f"{u.short}教育实践活动领导小组办公室", align="right", indent=False)
@@ -486,12 +496,14 @@ def build_rectification(ctx: Ctx, target: int = 1000, gaps: tuple[int, int] = (1
         (rng.choice(("问题", "存在问题")), "整改措施", "责任人", "完成时限")
     ]
     specs: list[tuple[str, str]] = []
-    while len(specs) < 5 or w.chars + sum(len(a) + 60 for a, _ in specs) < target:
+    size = w.chars
+    while len(specs) < 5 or size < target:
         label = rng.choice(ctx.pool.problem_categories).label
         problem = ctx.draw(label, "problem")
         if rng.random() < 0.5:
             problem = f"{ctx.draw(label, 'summary')}：{problem}"
         specs.append((problem, label))
+        size += len(problem) + 60
     n = len(specs)
     no_owner = set(rng.sample(range(n), min(gaps[0], n)))
     no_deadline = set(rng.sample(range(n), min(gaps[1], n)))

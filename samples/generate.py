@@ -5,7 +5,7 @@
     python samples/generate.py --scale 1000 --out DIR  # 1,000 files over 73 units, 6 groups
 
 Both write INBOX/<unit>/<file>.docx, INBOX/units.csv (unit,group,batch,aliases) and
-INBOX/manifest.json: per file its unit, document type, the items it carries with the category each
+INBOX/.manifest.json: per file its unit, document type, the items it carries with the category each
 was written for, and what the checks should find.  Everything is seeded; the same arguments give
 byte-identical files.  Importable: ``generate_samples(out)`` and ``generate_inbox(out, ...)``.
 """
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules when
 
 from documents import BUILDERS, OMITTABLE_STUDY_POINTS, Built, Ctx, Style, Unit
 from docxwriter import Para, docx_bytes
-from textpool import Deck, chinese_number, load_pool
+from textpool import Deck, Pool, chinese_number, load_pool
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "inbox"
 ALL_TYPES = tuple(BUILDERS)
@@ -132,7 +132,7 @@ def generate_samples(out: Path = DEFAULT_OUT, *, seed: int = 0) -> Path:
     entries += _edge_files(out, rng, pool, deck)
     units = [p.unit for p in SAMPLE_PROFILES if p.listed]
     _write_units(out, units)
-    expected = {
+    expected: dict[str, object] = {
         "listed_without_files": [p.unit.name for p in SAMPLE_PROFILES if p.listed and not p.docs],
         "folders_not_listed": [p.unit.name for p in SAMPLE_PROFILES if not p.listed],
         "files_outside_unit_folders": [LOOSE_FILE[1]],
@@ -174,7 +174,7 @@ def _tally(ctx: Ctx, earlier: Sequence[Built]) -> dict[str, int] | None:
     return {label: counts.get(label, 0) for label in ctx.pool.labels}
 
 
-def _edge_files(out: Path, rng: random.Random, pool, deck: Deck) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _edge_files(out: Path, rng: random.Random, pool: Pool, deck: Deck) -> list[dict[str, object]]:
     """A text file named .docx in a unit folder and a bulletin dropped directly under INBOX."""
     unit_name, file_name = BAD_FILE
     bad = out / unit_name / file_name
@@ -379,7 +379,7 @@ def _style(rng: random.Random) -> Style:
 
 
 def _file_name(rng: random.Random, doc: Built, unit: Unit, taken: set[str], issue: int = 0) -> str:
-    issue = issue or int(doc.checks.get("issue", 0)) or len(taken) + 1
+    issue = issue or int(str(doc.checks.get("issue", 0))) or len(taken) + 1
     stem = rng.choice(_FILE_NAMES[doc.doc_type]).format(short=unit.short, issue=issue)
     name, k = f"{stem}.docx", 1
     while name in taken:
@@ -452,18 +452,18 @@ def _write_manifest(
         "files": entries,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1)
-    (out / "manifest.json").write_text(text + "\n", encoding="utf-8")
+    (out / ".manifest.json").write_text(text + "\n", encoding="utf-8")
 
 
 def _prepare(out: Path) -> Path:
     """An empty output folder; a previous generated inbox (it has a manifest) is replaced."""
     out = Path(out)
     if out.exists():
-        if (out / "manifest.json").exists():
+        if (out / ".manifest.json").exists():
             shutil.rmtree(out)
         elif any(out.iterdir()):
             raise FileExistsError(
-                f"{out} is not empty and holds no manifest.json: not replacing it"
+                f"{out} is not empty and holds no .manifest.json: not replacing it"
             )
     out.mkdir(parents=True, exist_ok=True)
     return out
@@ -492,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         out = generate_samples(args.out or DEFAULT_OUT, seed=args.seed)
-    totals = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["totals"]
+    totals = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))["totals"]
     print(
         f"{out}: {totals['files']} files, {totals['items']} items "
         f"{totals['items_by_category']} in {time.perf_counter() - start:.1f} s"

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docpipe.catalog import (
     COVERED_FIELDS,
@@ -37,6 +39,7 @@ from docpipe.records import (
     SourceDocument,
     Table,
 )
+from test_serialize import classified_items, doc_infos, source_documents, text
 
 MODEL = "model-2024-01"
 
@@ -130,6 +133,28 @@ def test_lookup_returns_exactly_what_was_stored(catalog: Catalog) -> None:
     assert catalog.lookup(result.source.path, result.document.sha256) == result
 
 
+# Any result at all, with file names made of arbitrary bytes, as os.fsdecode presents them.
+any_results = st.builds(
+    DocumentResult,
+    source=st.builds(
+        InboxFile, path=st.binary(min_size=1, max_size=12).map(os.fsdecode), relpath=text, unit=text
+    ),
+    document=source_documents,
+    info=st.none() | doc_infos,
+    items=st.lists(classified_items, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(result=any_results)
+def test_any_result_round_trips(result: DocumentResult) -> None:
+    with Catalog(":memory:") as cat:
+        cat.store(result, MODEL, mtime_ns=1)
+        assert cat.lookup(result.source.path, result.document.sha256) == result
+        assert cat.results() == [result]
+        assert cat.stale_items("other") == [(result.source.path, ci.item) for ci in result.items]
+
+
 @pytest.mark.parametrize("status", [DocStatus.REJECTED, DocStatus.DUPLICATE])
 def test_rejected_and_duplicate_files_round_trip(catalog: Catalog, status: DocStatus) -> None:
     result = make_result("/inbox/市交通局/旧文件.doc", status=status)
@@ -161,6 +186,15 @@ def test_odd_file_names_and_text_round_trip(catalog: Catalog) -> None:
     texts = [r[0] for r in catalog._db.execute("SELECT path FROM documents")]
     assert all(isinstance(t, str) for t in texts)
     assert literal in texts
+
+
+def test_names_that_no_file_system_makes_are_refused_cleanly(catalog: Catalog) -> None:
+    weird = "/inbox/\ud800.docx"  # a lone high surrogate: os.fsdecode never produces one
+    with pytest.raises(ValueError, match="not a file-system path"):
+        catalog.store(make_result(weird), MODEL, mtime_ns=1)
+    assert catalog.lookup(weird, "a" * 64) is None
+    assert catalog.forget_missing([weird]) == []
+    assert catalog.results() == []
 
 
 def test_a_changed_file_replaces_its_items(catalog: Catalog) -> None:
@@ -314,9 +348,15 @@ def test_seen_sha_gives_the_first_present_original(catalog: Catalog) -> None:
     assert catalog.seen_sha("1" * 64) == "/inbox/a.docx"
 
 
+def test_seen_sha_is_by_path_not_by_arrival(catalog: Catalog) -> None:
+    catalog.store(make_result("/inbox/b.docx", "1" * 64), MODEL, mtime_ns=1)
+    catalog.store(make_result("/inbox/a.docx", "1" * 64), MODEL, mtime_ns=1)
+    assert catalog.seen_sha("1" * 64) == "/inbox/a.docx"
+
+
 def test_seen_text(catalog: Catalog) -> None:
-    catalog.store(make_result("/inbox/a.docx", "1" * 64, text_hash="t1"), MODEL, mtime_ns=1)
     catalog.store(make_result("/inbox/b.docx", "2" * 64, text_hash="t1"), MODEL, mtime_ns=1)
+    catalog.store(make_result("/inbox/a.docx", "1" * 64, text_hash="t1"), MODEL, mtime_ns=1)
     assert catalog.seen_text("t1") == "/inbox/a.docx"
     assert catalog.seen_text("t2") is None
     assert catalog.seen_text("") is None
@@ -496,6 +536,19 @@ def test_catalog_opens_a_url_and_rejects_other_schemes(tmp_path: Path) -> None:
     assert (tmp_path / "sub" / "c.sqlite").exists()
     with pytest.raises(CatalogError, match="unsupported"):
         Catalog("postgresql://localhost/docpipe")
+
+
+def test_a_plain_string_is_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with Catalog("out/catalog.sqlite") as cat:
+        assert cat.path == Path("out/catalog.sqlite")
+    assert (tmp_path / "out" / "catalog.sqlite").exists()
+
+
+def test_an_unwritable_place_is_a_catalog_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CatalogError, match="cannot open catalog"):
+        Catalog(tmp_path / "file" / "catalog.sqlite")
 
 
 def test_schema_is_versioned_and_journalled(tmp_path: Path) -> None:

@@ -137,3 +137,20 @@ def test_load_classifier_trains_once_then_loads_from_disk(tmp_path, monkeypatch)
 def test_load_classifier_without_model_or_training_refuses(tmp_path: Path) -> None:
     with pytest.raises(model.ModelError):
         load_classifier(tmp_path / "none.skops", training_dir=tmp_path, train_if_missing=False)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"family": "svm", "features": "char", "C": 0.5, "char_ngram": [1, 3]},
+        {"family": "cnb", "features": "both", "alpha": 0.3, "char_ngram": [1, 3],
+         "word_ngram": [1, 2]},
+    ],
+)
+def test_other_families_give_probabilities_and_terms(params) -> None:
+    train, _ = split_corpus(read_corpus(training_dir()))
+    subset = train[::6]
+    pipeline = build_pipeline(params).fit([e.text for e in subset], [e.label for e in subset])
+    [p] = Classifier(pipeline, load_taxonomy(), "t").predict(["公款吃喝，超标准配备公务用车"])
+    assert p.label == "奢靡之风" and math.isclose(sum(p.probabilities.values()), 1.0)
+    assert any("公款" in t or "超标" in t for t in p.terms)

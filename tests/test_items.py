@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docpipe.doctype import load_doctypes
 from docpipe.items import normalise_text, split_inline, split_items
 from docpipe.records import DocInfo, DocStatus, Paragraph, SourceDocument, Table
 
@@ -82,11 +84,19 @@ def test_numbered_hierarchy_headings_are_context_not_items() -> None:
     assert items[2].locator == "p7"
 
 
-def test_summary_with_youde_sentences_gives_one_item_per_manifestation() -> None:
-    doc = _doc("一、存在的问题",
-               "1．学风不正，学用脱节。有的同志学习满足于记笔记，不结合工作思考；"
-               "有的同志说起来头头是道，做起来还是老一套。")
-    items = split_items(doc, _info("对照检查材料"))
+POINT = ("一、存在的问题", "1．学风不正，学用脱节。有的同志学习满足于记笔记，不结合工作思考；"
+         "有的同志说起来头头是道，做起来还是老一套。")
+SPLIT = replace(load_doctypes(), split_manifestations=True)
+
+
+def test_problem_point_with_youde_sentences_is_one_item_by_default() -> None:
+    [item] = split_items(_doc(*POINT), _info("对照检查材料"))
+    assert item.text == POINT[1][2:]
+    assert item.heading_path == ("存在的问题",) and item.locator == "p2"
+
+
+def test_split_mode_gives_one_item_per_manifestation() -> None:
+    items = split_items(_doc(*POINT), _info("对照检查材料"), config=SPLIT)
     assert [i.text for i in items] == ["有的同志学习满足于记笔记，不结合工作思考",
                                        "有的同志说起来头头是道，做起来还是老一套。"]
     assert items[0].heading_path == ("存在的问题", "学风不正，学用脱节")
@@ -94,12 +104,21 @@ def test_summary_with_youde_sentences_gives_one_item_per_manifestation() -> None
 
 
 def test_youde_paragraphs_under_a_summary_line() -> None:
-    doc = _doc("1．服务意识不强。", "有的干部对来办事的人态度冷淡，推说不归我管。",
-               "有的处室对请示长期压着不办。")
-    items = split_items(doc, _info("对照检查材料"))
+    lines = ("有的干部对来办事的人态度冷淡，推说不归我管。", "有的处室对请示长期压着不办。")
+    doc = _doc("一、官僚主义方面", "1．服务意识不强。", *lines)
+    [whole] = split_items(doc, _info("对照检查材料"))
+    assert whole.text == "服务意识不强。" + "".join(lines)
+    assert whole.hint == "官僚主义" and whole.locator == "p2"
+    items = split_items(doc, _info("对照检查材料"), config=SPLIT)
     assert [i.text for i in items] == ["有的干部对来办事的人态度冷淡，推说不归我管。",
                                        "有的处室对请示长期压着不办。"]
-    assert items[0].heading_path == ("服务意识不强",)
+    assert items[0].heading_path == ("官僚主义方面", "服务意识不强")
+
+
+def test_a_semicolon_list_with_one_youde_clause_is_still_split() -> None:
+    _, parts = split_inline("老同志认为：部分干部作风漂浮，深入群众少；"
+                            "有的年轻干部怕吃苦，不愿去基层；节日慰问礼品档次攀升，应回归简朴。")
+    assert len(parts) == 3
 
 
 def test_inline_enumeration_splits_and_keeps_lead_in_as_context() -> None:
@@ -153,6 +172,12 @@ def test_forum_notes_drop_fields_and_keep_speaker_as_field() -> None:
     assert item.fields == {"发言人": "张新（财务处）"}
 
 
+def test_tallies_are_not_items_but_numbers_in_opinions_are_fine() -> None:
+    doc = _doc("通过发放征求意见表等方式，共征求到意见建议86条。",
+               "今年以来厅机关共召开各类会议120次，基层负责人疲于应付。")
+    assert _texts(doc) == ["今年以来厅机关共召开各类会议120次，基层负责人疲于应付。"]
+
+
 def test_sections_on_causes_and_next_steps_hold_no_items() -> None:
     doc = _doc("一、存在的问题", "（一）审批环节多，项目资金到位迟。", "二、原因分析",
                "（一）宗旨意识淡化，习惯坐在办公室发号施令。", "三、下一步工作打算",
@@ -189,6 +214,25 @@ def test_label_style_change_keeps_counting_as_siblings() -> None:
     doc = _doc("(1) 窗口办事程序繁琐，证明材料过多。", "(2)来信只转不办，没有反馈。",
                "3) 上班时间炒股、玩游戏。", "4 .年底突击花钱，办公用品价格偏高。")
     assert len(_texts(doc)) == 4
+
+
+def test_attachment_starts_a_new_section() -> None:
+    doc = _doc("关于开展活动的实施方案", "一、组织领导", "成立领导小组。", "附件：突出问题清单",
+               tables=(Table(0, (("序号", "主要问题", "责任处室"),
+                                 ("1", "检查考核名目繁多，基层疲于应付。", "人事处"))),))
+    doc = replace(doc, paragraphs=(*doc.paragraphs, Paragraph("序号", table=(0, 0, 0))))
+    [item] = split_items(doc, _info("实施方案"))
+    assert item.heading_path == ("突出问题清单",) and item.fields["责任处室"] == "人事处"
+
+
+def test_traditional_script_is_recognised_and_kept() -> None:
+    table = Table(0, (("序號", "意見建議", "提出方式"),
+                      ("1", "會議太多，基層疲於應付。", "座談會")))
+    doc = _doc("意見建議匯總", "形式主義方面", "一、文件層層轉發，沒有具體措施。",
+               tables=(table,))
+    items = split_items(doc, _info())
+    assert [i.text for i in items] == ["文件層層轉發，沒有具體措施。", "會議太多，基層疲於應付。"]
+    assert items[0].hint == "形式主义"
 
 
 def test_noisy_spacing_and_half_width_punctuation_are_normalised() -> None:

@@ -7,6 +7,7 @@ comparison of model families runs only from the command (``train_model(select=Tr
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -190,14 +191,23 @@ def test_evaluate_scores_and_writes_json_and_markdown(corpus, tmp_path) -> None:
         Example("会议室投影仪坏了", "其他"),
         Example("门难进脸难看", "官僚主义"),
     ]
-    report = evaluate_model(clf, examples, out_dir=tmp_path / "eval")
+    report = evaluate_model(clf, examples, tmp_path / "eval")
     [s] = report.sets
     assert s.n == 3 and 0.0 <= s.macro_f1 <= 1.0
     assert sum(map(sum, s.confusion)) == 3
     assert set(s.per_class) == set(tax.labels)
     assert s.lenient_accuracy >= s.accuracy and s.merged_accuracy >= s.accuracy
     assert [c["threshold"] for c in s.curve] == sorted(c["threshold"] for c in s.curve)
-    assert all(c1["coverage"] >= c2["coverage"] for c1, c2 in zip(s.curve, s.curve[1:]))
+    assert all(c1["coverage"] >= c2["coverage"] for c1, c2 in pairwise(s.curve))
     data = json.loads((tmp_path / "eval" / "evaluation.json").read_text("utf-8"))
     assert data["sets"][0]["n"] == 3
     assert "macro-F1" in (tmp_path / "eval" / "evaluation.md").read_text("utf-8")
+    assert "macro-F1" in report.summary()
+
+
+def test_evaluate_a_folder_into_a_named_report(corpus, tmp_path) -> None:
+    result = train_model(corpus, tmp_path / "m.skops", evaluate=False)
+    clf = Classifier(result.pipeline, load_taxonomy(), result.version)
+    report = evaluate_model(clf, corpus, tmp_path / "out" / "eval.md")
+    assert report.sets[0].name == "training" and report.sets[0].n == 40
+    assert report.paths == (str(tmp_path / "out" / "eval.json"), str(tmp_path / "out" / "eval.md"))

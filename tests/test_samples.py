@@ -30,7 +30,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def manifest(inbox: Path) -> dict:
-    return json.loads((inbox / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((inbox / ".manifest.json").read_text(encoding="utf-8"))
 
 
 def _files(manifest: dict, **match: object) -> list[dict]:
@@ -206,7 +206,7 @@ def test_generation_is_byte_deterministic(inbox: Path, tmp_path: Path) -> None:
 
 def test_committed_inbox_is_current(inbox: Path) -> None:
     committed = SAMPLES / "inbox"
-    if not (committed / "manifest.json").exists():
+    if not (committed / ".manifest.json").exists():
         pytest.skip("samples/inbox not generated")
     for path in inbox.rglob("*"):
         if path.is_file():
@@ -224,7 +224,7 @@ def test_regenerating_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
 
 def test_scale_mode_spreads_files_over_units_and_groups(tmp_path: Path) -> None:
     out = generate.generate_inbox(tmp_path / "big", units=9, groups=3, documents=40, seed=3)
-    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))
     assert len(list(out.rglob("*.docx"))) == 40 == m["totals"]["files"]
     rows = list(csv.DictReader(io.StringIO((out / "units.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 9 and len({r["group"] for r in rows}) == 3
@@ -236,4 +236,4 @@ def test_scale_mode_spreads_files_over_units_and_groups(tmp_path: Path) -> None:
     first = next(iter(out.rglob("*.docx")))
     assert _texts(first)
     again = generate.generate_inbox(tmp_path / "again", units=9, groups=3, documents=40, seed=3)
-    assert (again / "manifest.json").read_bytes() == (out / "manifest.json").read_bytes()
+    assert (again / ".manifest.json").read_bytes() == (out / ".manifest.json").read_bytes()

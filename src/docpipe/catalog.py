@@ -136,6 +136,16 @@ _ITEM_COLUMNS = (
 )
 _ITEM_MARKS = ", ".join("?" * (3 + len(_ITEM_COLUMNS.split(","))))
 
+# Insert a document row, or update it in place (keeping its id) when its path is already known.
+_UPSERT_COLUMNS = (*(c.strip() for c in _DOC_COLUMNS.split(",")), "body", "mtime_ns")
+_UPSERT_DOCUMENT = (
+    f"INSERT INTO documents (path, path_raw, odd, {', '.join(_UPSERT_COLUMNS)}, model_version,"
+    f" processed_at) VALUES ({', '.join('?' * (len(_UPSERT_COLUMNS) + 5))})"
+    " ON CONFLICT (path, path_raw) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in ("odd", *_UPSERT_COLUMNS, "model_version"))
+    + ", processed_at = excluded.processed_at, missing_since = NULL RETURNING id"
+)
+
 # The record fields the columns above hold; a test checks that no record field is left out.
 COVERED_FIELDS: Mapping[type, frozenset[str]] = {
     InboxFile: frozenset({"path", "relpath", "unit"}),
@@ -191,26 +201,34 @@ def catalog_path(setting: str | Path | None, out_dir: str | Path) -> Path | str:
     """Where the catalog lives: the setting (path or sqlite URL), else ``<out>/catalog.sqlite``."""
     if setting is None or setting == "":
         return Path(out_dir) / DEFAULT_FILENAME
-    if isinstance(setting, str) and _URL_SCHEME.match(setting):
-        return parse_catalog_url(setting)
+    return _location(setting)
+
+
+def _location(setting: str | Path) -> Path | str:
+    if isinstance(setting, str):
+        if _URL_SCHEME.match(setting):
+            return parse_catalog_url(setting)
+        if setting == ":memory:":
+            return setting
     return Path(setting)
 
 
 class Catalog:
-    """The catalog file, open for reading and writing; safe to share between threads."""
+    """The catalog file, open for reading and writing; safe to share between threads.
+
+    ``path`` is a file (its folder is created), a ``sqlite:///`` URL, or ``":memory:"``.
+    """
 
     def __init__(self, path: Path | str) -> None:
-        if isinstance(path, str) and _URL_SCHEME.match(path):
-            path = parse_catalog_url(path)
-        self.path = path
-        if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path = _location(path)
         self._lock = threading.RLock()
         try:
+            if isinstance(path, Path):
+                path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -290,8 +308,14 @@ class Catalog:
     # -- questions -----------------------------------------------------------------------------
 
     def lookup(self, path: str, sha256: str) -> DocumentResult | None:
-        """The stored result for this file if these exact bytes (path and sha256) were processed."""
-        key, raw = _path_key(path)
+        """The stored result for this file if these exact bytes (path and sha256) were processed.
+
+        A file marked missing is found too: it may have come back unchanged.
+        """
+        try:
+            key, raw = _path_key(path)
+        except ValueError:
+            return None  # not a file-system name, so never stored
         with self._read() as db:
             row = db.execute(
                 f"SELECT id, path, path_raw, odd, {_DOC_COLUMNS}, body FROM documents"
@@ -307,19 +331,22 @@ class Catalog:
         return _result(row, items, {}, with_text=True)
 
     def seen_sha(self, sha256: str) -> str | None:
-        """The first present path stored with these bytes (duplicate detection), or None."""
+        """The first present path stored with these bytes (duplicate detection), or None.
+
+        "First" is an original before a file already marked duplicate, then by path, so that
+        reruns agree whatever order files were processed in.
+        """
         return self._first_path("sha256", sha256)
 
     def seen_text(self, text_hash: str) -> str | None:
-        """The first present path whose extracted text had this hash, or None."""
+        """The first present path whose extracted text had this hash (as seen_sha), or None."""
         return self._first_path("text_hash", text_hash) if text_hash else None
 
     def _first_path(self, column: str, value: str) -> str | None:
-        # Prefer an original over a file already marked as a duplicate, then the oldest row.
         with self._read() as db:
             row = db.execute(
                 f"SELECT path, path_raw FROM documents WHERE {column} = ?"
-                " AND missing_since IS NULL ORDER BY status = ?, id LIMIT 1",
+                " AND missing_since IS NULL ORDER BY status = ?, path, path_raw LIMIT 1",
                 (_put(value), DocStatus.DUPLICATE.value),
             ).fetchone()
         return None if row is None else _path_from(row[0], row[1])
@@ -421,41 +448,12 @@ class Catalog:
         """Record many results in one transaction: all of them are stored, or none."""
         now, memo = _now(), dict[tuple[str, ...], str]()
         with self._write() as db:
+            stored = 0
             for result in results:
-                mtime = _mtime_of(result, mtimes)
-                self._store_one(db, result, model_version, mtime, now, memo)
-            _bump(db)
-
-    def _store_one(
-        self,
-        db: sqlite3.Connection,
-        result: DocumentResult,
-        model_version: str,
-        mtime_ns: int,
-        now: str,
-        memo: dict[tuple[str, ...], str],
-    ) -> None:
-        path = result.source.path
-        key, raw = _path_key(path)
-        texts, odd = _texts([*_document_values(result), mtime_ns, model_version])
-        row = (key, raw, odd, *texts[:-2], _body(result.document), *texts[-2:], now)
-        doc_id = db.execute(
-            f"INSERT INTO documents (path, path_raw, odd, {_DOC_COLUMNS}, body, mtime_ns,"
-            " model_version, processed_at) VALUES (?, ?, ?, "
-            + ", ".join("?" * (len(row) - 3))
-            + ") ON CONFLICT (path, path_raw) DO UPDATE SET odd = excluded.odd,"
-            + ", ".join(
-                f" {c.strip()} = excluded.{c.strip()}"
-                for c in (*_DOC_COLUMNS.split(","), "body", "mtime_ns", "model_version")
-            )
-            + ", processed_at = excluded.processed_at, missing_since = NULL RETURNING id",
-            row,
-        ).fetchone()[0]
-        db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
-        db.executemany(
-            f"INSERT INTO items (doc_id, pos, odd, {_ITEM_COLUMNS}) VALUES ({_ITEM_MARKS})",
-            ((doc_id, pos, *_item_row(ci, path, memo)) for pos, ci in enumerate(result.items)),
-        )
+                _store_one(db, result, model_version, _mtime_of(result, mtimes), now, memo)
+                stored += 1
+            if stored:
+                _bump(db)
 
     def update_predictions(
         self, path: str, predictions: Sequence[Prediction], model_version: str
@@ -498,7 +496,10 @@ class Catalog:
 
         Files that came back are unmarked.  Returns the paths newly marked, ordered by path.
         """
-        present = {_path_key(p) for p in present_paths}
+        present = set()
+        for p in present_paths:
+            with suppress(ValueError):  # not a file-system name, so never stored
+                present.add(_path_key(p))
         now = _now()
         with self._write() as db:
             rows = db.execute(
@@ -518,6 +519,27 @@ class Catalog:
 
 
 # -- rows <-> records --------------------------------------------------------------------------
+
+
+def _store_one(
+    db: sqlite3.Connection,
+    result: DocumentResult,
+    model_version: str,
+    mtime_ns: int,
+    now: str,
+    memo: dict[tuple[str, ...], str],
+) -> None:
+    """Upsert the document row, then replace its items (inside the caller's transaction)."""
+    path = result.source.path
+    key, raw = _path_key(path)
+    texts, odd = _texts([*_document_values(result), model_version])
+    row = (key, raw, odd, *texts[:-1], _body(result.document), mtime_ns, texts[-1], now)
+    doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
+    db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
+    db.executemany(
+        f"INSERT INTO items (doc_id, pos, odd, {_ITEM_COLUMNS}) VALUES ({_ITEM_MARKS})",
+        ((doc_id, pos, *_item_row(ci, path, memo)) for pos, ci in enumerate(result.items)),
+    )
 
 
 def _statements(script: str) -> list[str]:

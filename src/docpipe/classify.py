@@ -66,7 +66,11 @@ class Classifier:
         probs[:, self._columns] = raw
         if hints is not None:
             probs = self._apply_hints(probs, hints)
-        return [self._prediction(probs[i], features[i]) for i in range(len(texts))]
+        rows = features.tocsr()
+        return [
+            self._prediction(probs[i], rows.indices[lo:hi], rows.data[lo:hi])
+            for i, (lo, hi) in enumerate(zip(rows.indptr[:-1], rows.indptr[1:], strict=True))
+        ]
 
     def _apply_hints(self, probs: np.ndarray, hints: Sequence[str]) -> np.ndarray:
         if len(hints) != len(probs):
@@ -78,7 +82,7 @@ class Classifier:
         probs = probs * prior
         return probs / probs.sum(axis=1, keepdims=True)
 
-    def _prediction(self, row: np.ndarray, features: Any) -> Prediction:
+    def _prediction(self, row: np.ndarray, idx: np.ndarray, values: np.ndarray) -> Prediction:
         labels, tax = self.taxonomy.labels, self.taxonomy
         order = np.argsort(-row, kind="stable")
         best, second = int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
@@ -90,13 +94,11 @@ class Classifier:
             merged_label=tax.merged(label),
             needs_review=bool(row[best] < tax.review_threshold),
             secondary=labels[second] if close else "",
-            terms=self._terms(best, features),
+            terms=self._terms(best, idx, values),
         )
 
-    def _terms(self, column: int, features: Any) -> tuple[str, ...]:
+    def _terms(self, column: int, idx: np.ndarray, values: np.ndarray) -> tuple[str, ...]:
         """Readable features with the largest positive contribution to the chosen class."""
-        row = features.tocsr()
-        idx, values = row.indices, row.data
         contrib = values * self._weights[column, idx]
         terms: list[str] = []
         for j in np.argsort(-contrib):
@@ -114,8 +116,9 @@ def _term_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> tuple[np.ndarray, l
     estimators = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
     mats = []
     for est in estimators:
-        w = est.coef_ if hasattr(est, "coef_") else -est.feature_log_prob_
-        w = np.asarray(w)
+        # linear models: coef_; ComplementNB: feature_log_prob_ (the joint log-likelihood is
+        # X @ feature_log_prob_.T, so larger also means "favours this class")
+        w = np.asarray(est.coef_ if hasattr(est, "coef_") else est.feature_log_prob_)
         if w.shape[0] == 1:  # binary models keep one row, for the second class
             w = np.vstack([-w[0], w[0]])
         mats.append(w)
@@ -132,6 +135,8 @@ def _readable(feature: str) -> str:
     """'word__公款 吃喝' → '公款吃喝', 'char__走过场' → '走过场'; '' for a feature a reader
     would not recognise (one character, punctuation, a character n-gram that is no word)."""
     kind, _, term = feature.partition("__")
+    if kind == "word" and min(len(w) for w in term.split(" ")) < 2:
+        return ""  # a bigram with a particle ("的 问题") reads as noise
     term = _NOT_WORD.sub("", term)
     if len(term) < 2 or (kind == "char" and not get_segmenter().is_word(term)):
         return ""

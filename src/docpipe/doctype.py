@@ -40,6 +40,7 @@ class DocTypes:
     other_columns: tuple[str, ...]
     opinion_columns: tuple[str, ...]
     skip_sections: tuple[str, ...]
+    split_manifestations: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -84,7 +85,14 @@ def parse_doctypes(data: Mapping[str, object]) -> DocTypes:
         other_columns=_strs(words.get("other_columns")),
         opinion_columns=_strs(words.get("opinion_columns")),
         skip_sections=_strs(words.get("skip_sections")),
+        split_manifestations=_manifestation_mode(words.get("manifestations", "split")),
     )
+
+
+def _manifestation_mode(value: object) -> bool:
+    if value not in ("split", "whole"):
+        raise ValueError(f'[items] manifestations must be "split" or "whole", not {value!r}')
+    return value == "split"
 
 
 def load_doctypes(path: Path | None = None) -> DocTypes:

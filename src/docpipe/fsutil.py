@@ -39,3 +39,21 @@ def atomic_write_text(path: Path, text: str) -> Path:
 def inside(root: Path, path: Path) -> bool:
     """True when path resolves to a location under root (guards every output path)."""
     return path.resolve().is_relative_to(root.resolve())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed member timestamps, so equal content gives equal bytes.
+
+    python-docx stamps the current time into every member; reruns must produce identical files.
+    """
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info))
+    return out.getvalue()

@@ -83,7 +83,7 @@ def read_units_csv(path: Path) -> dict[str, UnitInfo]:
 
 def scan_inbox(root: str | os.PathLike[str]) -> Inbox:
     """List every file of the inbox in a stable order, with the unit its folder names."""
-    base = Path(root)
+    base = Path(root).absolute()  # stable keys for the catalog whatever the working folder
     if not base.is_dir():
         raise InboxError(f"inbox folder not found: {base}")
     units_file = base / UNITS_CSV

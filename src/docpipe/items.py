@@ -9,10 +9,11 @@ Where items come from, in reading order:
 * paragraphs under a heading, and, in opinion-bearing documents, plain paragraphs.
 
 Inside one paragraph, an enumeration (一是……二是……, 第一……第二……, （1）……（2）……) gives one item per
-part, and so do several "有的……" sentences: self-examination reports put a short summary
-("学风不正，学用脱节。") before the manifestations, and each manifestation is one item while the
-summary goes to ``heading_path``.  A ；-separated list is split when every part is a clause of its
-own.  Text before an enumeration ("主要表现在：") is context, not an item.
+part, and a ；-separated list is split when every part is a clause of its own.  Text before an
+enumeration ("主要表现在：") is context (``heading_path``), not an item.  A self-examination
+problem point, a short summary ("学风不正，学用脱节。") and its "有的……" manifestations, in one
+paragraph or as paragraphs under the summary line, is one item: reports count problems by
+points.  ``manifestations = "split"`` in doctypes.toml makes each 有的 sentence an item instead.
 
 Boilerplate never becomes an item: titles, salutations, dates, signatures, document numbers,
 附件 lines, "现将……报告如下", headings, and the preamble before a structured body.
@@ -38,6 +39,12 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) | (?=[{_CJK}{_CJK_PUNC
 _HALF_PUNCT = re.compile(rf"(?<=[{_CJK}])([,;:?!])|([,;:?!])(?=[{_CJK}])")
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _PARENS = re.compile(r"\(([^()]{0,40})\)")
+_WIDTH = {  # full-width digits and letters to ASCII; odd spaces to a plain space
+    **{c: unicodedata.normalize("NFKC", chr(c))
+       for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+       for c in range(lo, hi + 1)},
+    0x3000: " ", 0x00A0: " ", 0x09: " ",
+}
 
 
 def normalise_text(text: str) -> str:
@@ -47,7 +54,7 @@ def normalise_text(text: str) -> str:
     punctuation touching Chinese becomes full-width, and a final '.' after Chinese becomes '。'.
     """
     text = _INVISIBLE.sub("", text)
-    text = "".join(_fold_width(ch) for ch in text)
+    text = text.translate(_WIDTH)
     text = " ".join(text.split())
     text = _SPACE_NEAR_CJK.sub("", text)
     text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
@@ -55,12 +62,6 @@ def normalise_text(text: str) -> str:
     if len(text) > 1 and text.endswith(".") and re.match(f"[{_CJK}]", text[-2]):
         text = text[:-1] + "。"
     return text
-
-
-def _fold_width(ch: str) -> str:
-    if "\uff10" <= ch <= "\uff19" or "\uff21" <= ch <= "\uff3a" or "\uff41" <= ch <= "\uff5a":
-        return unicodedata.normalize("NFKC", ch)
-    return " " if ch in "\u3000\u00a0\t" else ch
 
 
 def _full_parens(m: re.Match[str]) -> str:
@@ -83,6 +84,9 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(首先|其次|再次|最后)\s*[、，,：:]")),
     ("shi", re.compile(rf"^({_CN_NUM})是")),
 )
+
+
+_LABEL_KINDS = frozenset(kind for kind, _ in _LABELS)
 
 
 def _parse_label(text: str) -> tuple[str, str, str]:
@@ -141,7 +145,7 @@ _INTRO = re.compile(
     r"^(根据|按照|为了|为深入|为进一步|依据|遵照|结合|近期|近日|日前|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日)"
 )
 _INTRO_END = re.compile(r"(要求|安排|部署|精神|通知|方案|活动|座谈会|会议|召开|组织|开展)")
-_TALLY = re.compile(r"共(计)?(征求|收集|收到|梳理|整理|汇总|查摆|查找|发放|召开)[^。；]{0,30}\d+")
+_TALLY = re.compile(r"共(计)?(征求|收集|收到|梳理|整理|汇总|查摆|查找)[^。；]{0,20}\d+\s*余?条")
 _CLOSER = re.compile(
     r"^(以上|上述|总之|综上|特此|我们将|今后，我们|下一步，?我们|会议最后|会议要求|会议强调|会议指出"
     r"|与会(同志|人员|代表)?(表示|一致认为))|批评指正[。！]?$"
@@ -195,6 +199,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
+_ATTACHMENT = re.compile(r"^附件\d*(?:[：:．.、]\s*(.*))?$")
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)", re.IGNORECASE)
 _MANIFEST = re.compile(r"^(有的|有些|个别|少数|部分|一些|主要表现|具体表现|表现在|表现为)")
 _SUMMARY_MAX = 40
@@ -219,6 +224,14 @@ def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
         if i in skip:
             continue
         kind, value, text = _classify_line(p)
+        attachment = _ATTACHMENT.match(compact(text))
+        if attachment and not kind:  # an attachment starts afresh, under its own title
+            del stack[1:]
+            if attachment.group(1):
+                heading = _Node("att", attachment.group(1), i + 1, forced_heading=True)
+                root.children.append(heading)
+                stack.append(heading)
+            continue
         if not text or (kind in ("", "ph") and _is_boilerplate(text)):
             continue
         node = _Node(kind or "para", text, i + 1, value=value)
@@ -336,19 +349,24 @@ def _walk(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
         if leaf.table is not None:
             yield from _table_drafts(leaf.table, leaf.index, leaf_path, cfg, tax, opinion_doc)
         elif opinion_doc or _hint(leaf_path, tax):
-            yield from _paragraph_drafts(leaf, leaf_path)
+            yield from _paragraph_drafts(leaf, leaf_path, cfg.split_manifestations)
 
 
 def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
             tax: Taxonomy) -> Iterator[tuple[_Node, tuple[str, ...]]]:
     """Tables and content paragraphs with their heading paths, minus skipped sections."""
     structured_seen = False
-    structured = any(c.kind != "para" for c in node.children)
+    structured = any(c.kind not in ("para", "att") for c in node.children)
     yielded = False
     for child in node.children:
         if child.kind == "table":
             structured_seen = True
             yield child, path
+            continue
+        if not cfg.split_manifestations and _is_point_block(child, tax):
+            structured_seen = yielded = True  # "whole": the summary and its 有的 lines are one
+            yield _Node("merged", "".join([child.text, *(c.text for c in child.children)]),
+                        child.index), path
             continue
         if child.children or child.forced_heading:
             structured_seen = True
@@ -363,6 +381,14 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
             continue
         yielded = True
         yield child, path
+
+
+def _is_point_block(node: _Node, tax: Taxonomy) -> bool:
+    """A numbered summary line followed only by paragraphs of 有的 sentences."""
+    return (bool(node.children) and node.kind in _LABEL_KINDS and not node.forced_heading
+            and len(node.text) <= _SUMMARY_MAX and not tax.category_in_heading(compact(node.text))
+            and all(c.kind == "para" and _MANIFEST.match(c.text) for c in node.children)
+            and any(c.text.startswith(("有的", "有些")) for c in node.children))
 
 
 def paragraph_leaves(doc: SourceDocument, *, taxonomy: Taxonomy | None = None,
@@ -399,12 +425,13 @@ def _skipped_section(heading: str, cfg: DocTypes, tax: Taxonomy) -> bool:
 _TOPIC = re.compile(r"^((关于|在|从)?[^。：:；;，,]{0,16}方面(的问题|的意见|问题|意见)?)[。：:]")
 
 
-def _paragraph_drafts(node: _Node, path: tuple[str, ...]) -> Iterator[_Draft]:
+def _paragraph_drafts(node: _Node, path: tuple[str, ...],
+                      manifestations: bool) -> Iterator[_Draft]:
     text, fields = _strip_speaker(node.text)
     topic = _TOPIC.match(text)
     if topic and len(text) - topic.end() >= _MIN_PART:  # "在厉行节约方面。建议……"
         path, text = (*path, topic.group(1)), text[topic.end():]
-    lead, parts = split_inline(text)
+    lead, parts = split_inline(text, manifestations=manifestations)
     context = (*path, lead) if lead else path
     if len(parts) == 1:
         yield _Draft(parts[0], context, f"p{node.index}", fields)
@@ -423,7 +450,7 @@ def _strip_speaker(text: str) -> tuple[str, dict[str, str]]:
     if not m or len(text) - m.end() < 8:
         return text, {}
     rest = text[m.end():]
-    if _NOT_SPEAKER.search(m.group(1)):
+    if _NOT_SPEAKER.search(simplified(m.group(1))):
         return rest, {}
     return rest, {"发言人": m.group(1) + (m.group(2) or "")}
 
@@ -447,16 +474,32 @@ _CONTINUATION = re.compile(
 _MIN_PART = 6
 
 
-def split_inline(text: str) -> tuple[str, list[str]]:
-    """(lead-in, parts) of one paragraph: enumerations, 有的 sentences, ；-lists, else whole."""
+def split_inline(text: str, *, manifestations: bool = False) -> tuple[str, list[str]]:
+    """(lead-in, parts) of one paragraph: enumerations, ；-lists, else the whole paragraph.
+
+    A problem point (a short summary, then only "有的……" sentences) stays whole unless
+    ``manifestations`` is set; then each 有的 sentence is a part and the summary the lead-in.
+    """
     for pattern in _ENUMS:
         cut = _enumeration(text, pattern)
         if cut:
             return cut
-    cut = _semicolon_list(text) or _manifestations(text)
+    point = _manifestations(text)
+    if point and not manifestations and _is_point(text):
+        return "", [_tidy(text)]
+    cut = _semicolon_list(text) or (point if manifestations else None)
     if cut:
         return cut
     return "", [_tidy(text)]
+
+
+def _is_point(text: str) -> bool:
+    """Summary (optional) then clauses that all start with 有的/个别/少数 ... (not a ；-list)."""
+    first = _MANIFEST_START.search(text)
+    if first is None:
+        return False
+    clauses = [c for c in re.split(r"[。；;！？]", text[first.start():]) if c.strip()]
+    return all(_MANIFEST.match(c.strip()) for c in clauses)
 
 
 def _enumeration(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] | None:
@@ -535,7 +578,7 @@ def _table_drafts(table: Table, position: int, path: tuple[str, ...], cfg: DocTy
     else:
         form = _form_values(rows, cfg)
         if form is not None:  # a form: "意见建议 | 1. …… 2. ……" beside "单位 | ……"
-            yield from _form_drafts(form, position, path)
+            yield from _form_drafts(form, position, path, cfg.split_manifestations)
             return
         if not opinion_doc and not _hint(path, tax):
             return
@@ -583,10 +626,11 @@ def _form_values(rows: Sequence[tuple[str, ...]],
 
 
 def _form_drafts(form: list[tuple[int, str, dict[str, str]]], position: int,
-                 path: tuple[str, ...]) -> Iterator[_Draft]:
+                 path: tuple[str, ...], manifestations: bool) -> Iterator[_Draft]:
     for r, value, fields in form:
         lines = [line.strip() for line in value.split("\n") if line.strip()]
-        parts = _cell_parts(value) if len(lines) > 1 else split_inline(_strip_label(value))[1]
+        parts = _cell_parts(value) if len(lines) > 1 else split_inline(
+            _strip_label(value), manifestations=manifestations)[1]
         for n, part in enumerate(parts, 1):
             loc = f"t{position}r{r}" + (f".{n}" if len(parts) > 1 else "")
             yield _Draft(part, path, loc, dict(fields))

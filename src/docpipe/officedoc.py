@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from docpipe.fsutil import atomic_write_bytes, atomic_write_text, inside, safe_name
+from docpipe.fsutil import atomic_write_bytes, atomic_write_text, inside, safe_name, stable_zip
 
 __all__ = [
     "GB9704",
@@ -209,7 +209,7 @@ def render_docx(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
                 para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)  # 右空四字
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())
 
 
 def write_draft(folder: Path, stem: str, draft: Draft, fmt: PageFormat = GB9704) -> dict[str, str]:

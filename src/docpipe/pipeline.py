@@ -112,13 +112,16 @@ def write_outputs(
     summaries: Sequence[UnitSummary],
     taxonomy: Taxonomy,
     model_version: str,
+    *,
+    previous: Path | None = None,
 ) -> RunReport:
-    """Write every output of a run under out_dir (atomically, file by file) and the run report."""
+    """Write every output of a run under out_dir (atomically, file by file) and the run report.
+
+    ``previous`` is the progress.json of the run to compare with (the change since then).
+    """
     from docpipe.drafts import write_region_outputs, write_unit_outputs
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    previous = out_dir / "progress.json"
-    previous_copy = previous.read_bytes() if previous.exists() else None
     outputs = write_run_files(out_dir, inbox, results)
     by_unit: dict[str, list[DocumentResult]] = {}
     for result in results:
@@ -129,19 +132,10 @@ def write_outputs(
         outputs.update({f"{summary.unit or '(inbox)'}/{k}": v for k, v in written.items()})
     outputs.update(write_region_outputs(
         out_dir, summaries, results, inbox.units, taxonomy,
-        previous=_keep_previous(out_dir, previous_copy)))
+        previous=previous))
     report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
     outputs.update(write_report(out_dir, report, taxonomy))
     return replace(report, outputs=outputs)
-
-
-def _keep_previous(out_dir: Path, data: bytes | None) -> Path | None:
-    """The previous run's progress.json, kept aside so the new report can show the change."""
-    if data is None:
-        return None
-    from docpipe.fsutil import atomic_write_bytes
-
-    return atomic_write_bytes(out_dir / "history" / "progress.previous.json", data)
 
 
 def default_workers() -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docpipe.fsutil import atomic_write_text
+from docpipe.serialize import dumps, loads
 from docpipe.inbox import Inbox, display_path
 from docpipe.records import (
     ClassifiedItem,
@@ -24,6 +25,9 @@ from docpipe.records import (
     UnitSummary,
 )
 from docpipe.taxonomy import Taxonomy
+
+
+REPORT_JSON = "report.json"
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -115,24 +119,14 @@ def write_run_files(
 
 
 def write_report(out_dir: Path, report: RunReport, taxonomy: Taxonomy) -> dict[str, str]:
-    json_path = atomic_write_text(out_dir / "report.json", json.dumps(
-        report_json(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    """report.json (the RunReport, readable back with read_report) and report.md."""
+    json_path = atomic_write_text(out_dir / REPORT_JSON, dumps(report, indent=2) + "\n")
     md_path = atomic_write_text(out_dir / "report.md", format_report(report, taxonomy))
     return {"report": str(json_path), "report_md": str(md_path)}
 
 
-def report_json(report: RunReport) -> dict[str, Any]:
-    return {
-        "inbox": report.inbox,
-        "out_dir": report.out_dir,
-        "model_version": report.model_version,
-        "documents": report.documents,
-        "processed": report.processed,
-        "rejected": [_slots(r) for r in report.rejected],
-        "duplicates": [{"path": p, "duplicate_of": d} for p, d in report.duplicates],
-        "units": [_slots(u) for u in report.units],
-        "outputs": dict(report.outputs),
-    }
+def read_report(out_dir: Path) -> RunReport:
+    return loads(RunReport, (out_dir / REPORT_JSON).read_bytes())
 
 
 def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
@@ -171,9 +165,15 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         str(sum(u.documents for u in report.units)), str(sum(u.items for u in report.units)),
         *(str(totals[lab]) for lab in labels), str(sum(u.needs_review for u in report.units))]) + " |")
     if report.outputs:
-        lines += ["", "## Outputs", ""]
-        lines += [f"- {name}: {path}" for name, path in sorted(report.outputs.items())]
+        lines += ["", "## Outputs", "", f"{len(report.outputs)} files under {report.out_dir}:"]
+        lines += [f"- {name}: {report.outputs[name]}" for name in _MAIN_OUTPUTS
+                  if name in report.outputs]
+        lines.append(f"- per unit: {Path(report.out_dir) / 'units'}/<unit>/ "
+                     "(summary, opinion digest, review drafts as .docx, .md and .json)")
     return "\n".join(lines) + "\n"
+
+
+_MAIN_OUTPUTS = ("report_md", "documents", "items", "review_queue", "progress.docx", "dashboard.html")
 
 
 def _slots(obj: object) -> dict[str, Any]:

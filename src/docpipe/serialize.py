@@ -86,20 +86,25 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, (tuple, list)):
         return [_encode(v) for v in value]
     if isinstance(value, Mapping):
         return {_key(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, (str, int, float)):  # subclasses of the plain types
-        return value
-    if isinstance(value, numbers.Integral):  # numpy integers from the classifier, say
+    if isinstance(value, str):  # subclasses of the plain types become the plain types
+        return str(value)
+    if isinstance(value, numbers.Integral):  # also numpy integers from the classifier, say
         return int(value)
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real):  # also numpy.float64 (a float) and numpy.float32
         return float(value)
     if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy.bool_
         return _encode(value.item())
     raise TypeError(f"cannot serialise a {type(value).__name__}")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _key(key: Any) -> str:

@@ -8,6 +8,7 @@ Using a level restarts the deeper levels (unless w:lvlRestart says otherwise).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -142,28 +143,40 @@ def _int(text: str, default: int | None) -> int | None:
 
 
 def _parse_level(el: etree._Element) -> Level:
-    suffix = {"space": " ", "nothing": ""}.get(_val(el.find(w("suff"))), "\t")
-    restart = el.find(w("lvlRestart"))
-    legal = el.find(w("isLgl"))
+    values: dict[str, str] = {}
+    for child in el:
+        values[child.tag] = child.get(VAL, "1" if child.tag == _IS_LGL else "")
+    restart = values.get(_LVL_RESTART)
     return Level(
-        fmt=_val(el.find(w("numFmt")), "decimal"),
-        text=_val(el.find(w("lvlText")), ""),
-        start=_int(_val(el.find(w("start")), "0"), 0) or 0,
-        restart=None if restart is None else _int(_val(restart), None),
-        legal=legal is not None and _val(legal, "1") not in ("0", "false", "off"),
-        suffix=suffix,
+        fmt=values.get(_NUM_FMT) or "decimal",
+        text=values.get(_LVL_TEXT, ""),
+        start=_int(values.get(_START, "0"), 0) or 0,
+        restart=None if restart is None else _int(restart, None),
+        legal=values.get(_IS_LGL, "0") not in ("0", "false", "off"),
+        suffix={"space": " ", "nothing": ""}.get(values.get(_SUFF, ""), "\t"),
     )
+
+
+_NUM_FMT, _LVL_TEXT, _START, _SUFF = w("numFmt"), w("lvlText"), w("start"), w("suff")
+_LVL_RESTART, _IS_LGL = w("lvlRestart"), w("isLgl")
 
 
 class Numbering:
     """Numbering definitions plus the running counters of one document body."""
 
-    def __init__(self, root: etree._Element | None, styles: Styles) -> None:
+    def __init__(self, root: etree._Element | Callable[[], etree._Element | None] | None,
+                 styles: Styles) -> None:
+        """``root`` may be a loader, called only when a paragraph turns out to be numbered."""
         self._abstract: dict[str, dict[int, Level]] = {}
         self._nums: dict[str, tuple[str, dict[int, int], dict[int, Level]]] = {}
         self._style_levels: dict[str, int] = {}  # a level's w:pStyle -> that level
         self._counters: dict[str, list[int | None]] = {}
         self._applied: set[tuple[str, int]] = set()
+        self._loader = root if callable(root) else None
+        if not callable(root):
+            self._load(root, styles)
+
+    def _load(self, root: etree._Element | None, styles: Styles) -> None:
         if root is None:
             return
         links: dict[str, str] = {}
@@ -211,9 +224,14 @@ class Numbering:
         if style_numbering is not None:
             num_id, style_ilvl = style_numbering
             ilvl = ilvl if ilvl is not None else style_ilvl
-            if ilvl is None:
-                ilvl = self._style_levels.get(style_id, 0)
-        if not num_id or num_id == "0" or num_id not in self._nums:
+        if not num_id or num_id == "0":
+            return None
+        if self._loader is not None:
+            loader, self._loader = self._loader, None
+            self._load(loader(), styles)
+        if style_numbering is not None and ilvl is None:
+            ilvl = self._style_levels.get(style_id, 0)
+        if num_id not in self._nums:
             return None
         return num_id, min(max(ilvl or 0, 0), _MAX_LEVELS - 1)
 

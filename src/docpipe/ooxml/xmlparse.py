@@ -16,9 +16,6 @@ from docpipe.ooxml.names import CT_NS, REL_NS
 from docpipe.records import ErrorCode
 
 _local = threading.local()  # lxml parsers must not be shared between threads
-_DTD_MARKERS = tuple(
-    marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("ascii", "utf-16-le")
-)
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _RESAVE = "Open it in Word or WPS, save it again as .docx and submit again."
 
@@ -55,7 +52,12 @@ def parse_part(data: bytes, part: str, *, recover: bool = False) -> tuple[etree.
 
 def refuse_dtd(data: bytes, part: str) -> None:
     """Refuse any DTD or entity declaration before libxml2 sees the bytes."""
-    if any(marker in data for marker in _DTD_MARKERS):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:100]:  # UTF-16 or UTF-32
+        text = data.decode("utf-16", "replace").replace("\x00", "")
+        found = "<!DOCTYPE" in text or "<!ENTITY" in text
+    else:
+        found = b"<!DOCTYPE" in data or b"<!ENTITY" in data
+    if found:
         raise ReadError(
             ErrorCode.XML_DTD,
             f"The part {part} contains a DTD or entity declaration, which Word never writes; "

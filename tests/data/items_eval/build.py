@@ -5,10 +5,12 @@ Run from the repository root:  .venv/bin/python tests/data/items_eval/build.py
 
 Every document is written here, by hand, in the layouts units really use.  A paragraph is given
 as pieces: ``I(...)`` pieces are expected items, ``C(...)`` pieces are context or boilerplate that
-is rendered but is no item, ``L(...)`` is a typed list label.  The annotation rule for
-self-examination text: a four-character summary followed by "有的……" sentences is context, and
-each "有的" sentence is one item (DOMAIN.md: each is a separate manifestation).  A table row is
-one item (its content column) unless its cell holds a labelled list of its own.  Sections on
+is rendered but is no item, ``L(...)`` is a typed list label, ``d.point(...)`` is one item made
+of several pieces.  The annotation rule for self-examination text: a problem point, a short
+summary followed by "有的……" sentences (its manifestations), is one item, summary included,
+whether the sentences share its paragraph or follow it as paragraphs of their own (the default
+``manifestations = "whole"`` of doctypes.toml).  A table row is one item (its content column)
+unless its cell holds a labelled list of its own.  Sections on
 background, causes, achievements and next steps hold no items; plans, speeches and study
 documents hold items only under headings that name a category or in opinion tables.
 """
@@ -79,6 +81,16 @@ class Doc:
                 self.items.append(piece.text)
             text += _noisy(raw) if self.noise and not isinstance(piece, L) else raw
         self.document.add_paragraph(text, style=style)
+
+    def point(self, label: str, summary: str, *sentences: str, separate: bool = False) -> None:
+        """A problem point: summary and 有的 sentences, in one paragraph or one per sentence."""
+        self.items.append(summary + "".join(sentences))
+        if separate:
+            self.p(L(label), C(summary))
+            for s in sentences:
+                self.p(C(s))
+        else:
+            self.p(L(label), C(summary), *(C(s) for s in sentences))
 
     def auto(self, level: int, *pieces: Piece) -> None:
         """A paragraph numbered by Word itself (chinese 一、 / （一） / 1. by level)."""
@@ -215,15 +227,14 @@ def d05() -> Doc:
     d.p(C("按照区党委的统一部署，厅党组认真对照党章和中央八项规定，深入查摆“四风”方面的突出问题，现将对照检查情况报告如下。"))
     d.p(C("一、“四风”方面存在的突出问题"))
     d.p(C("（一）形式主义方面"))
-    d.p(L("1．"), C("学风不正，学用脱节。"),
-        I("有的班子成员理论学习满足于读文件、记笔记，学习心得照抄照搬，没有结合分管工作深入思考；"),
-        I("有的同志在讲话中对政策理论说起来头头是道，落实到具体工作中却还是老办法、老套路。"))
-    d.p(L("2．"), C("文风会风不实。"),
-        I("有的会议层层开、反复开，以会议落实会议，一些会议部署多、检查少；"),
-        I("有的文件篇幅冗长，照搬上级精神，缺少可操作的措施。"))
+    d.point("1．", "学风不正，学用脱节。",
+            "有的班子成员理论学习满足于读文件、记笔记，学习心得照抄照搬，没有结合分管工作深入思考；",
+            "有的同志在讲话中对政策理论说起来头头是道，落实到具体工作中却还是老办法、老套路。")
+    d.point("2．", "文风会风不实。", "有的会议层层开、反复开，以会议落实会议，一些会议部署多、检查少；",
+            "有的文件篇幅冗长，照搬上级精神，缺少可操作的措施。")
     d.p(C("（二）官僚主义方面"))
-    d.p(L("1．"), C("深入基层不够。"),
-        I("有的班子成员下基层以听汇报、看材料为主，到困难多、矛盾多的地方去得少，对农牧民群众的实际困难掌握不够。"))
+    d.point("1．", "深入基层不够。",
+            "有的班子成员下基层以听汇报、看材料为主，到困难多、矛盾多的地方去得少，对农牧民群众的实际困难掌握不够。")
     d.p(L("2．"), I("对基层反映的问题回应不及时，一些需要多个处室配合的事项相互推诿，久拖不决。"))
     d.p(C("（三）享乐主义和奢靡之风方面"))
     d.p(L("1．"), I("厅机关个别办公用房超出标准，部分处室会议室装修讲究，存在一定程度的铺张。"))
@@ -261,14 +272,14 @@ def d07() -> Doc:
     d = Doc("07_对照检查_有的分段.docx", "对照检查材料")
     d.title("中共自治区卫生厅党组", "关于“四风”问题的对照检查材料")
     d.p(C("一、存在的主要问题"))
-    d.p(L("1．"), C("服务意识不强，群众观念淡薄。"))
-    d.p(I("有的干部对前来办事的基层医疗机构人员态度冷淡，询问时只说不清楚、不归我管。"))
-    d.p(I("有的处室对基层报送的请示长期压着不办，也不说明原因。"))
-    d.p(L("2．"), C("检查评比过多，基层负担较重。"))
-    d.p(I("有的业务检查内容相近却由不同处室分别组织，医院一年要迎接二十多次检查。"))
-    d.p(I("有的考核把资料是否齐全作为主要依据，医院不得不抽调医护人员专门整理档案。"))
-    d.p(L("3．"), C("厉行节约做得不够。"))
-    d.p(I("有的下属单位举办学术会议选在风景区的高档酒店，会议费用明显偏高。"))
+    d.point("1．", "服务意识不强，群众观念淡薄。",
+            "有的干部对前来办事的基层医疗机构人员态度冷淡，询问时只说不清楚、不归我管。",
+            "有的处室对基层报送的请示长期压着不办，也不说明原因。", separate=True)
+    d.point("2．", "检查评比过多，基层负担较重。",
+            "有的业务检查内容相近却由不同处室分别组织，医院一年要迎接二十多次检查。",
+            "有的考核把资料是否齐全作为主要依据，医院不得不抽调医护人员专门整理档案。", separate=True)
+    d.point("3．", "厉行节约做得不够。",
+            "有的下属单位举办学术会议选在风景区的高档酒店，会议费用明显偏高。", separate=True)
     d.p(C("二、原因分析"))
     d.p(C("宗旨意识树得不牢，对“四风”危害认识不足，制度执行不够严格。"))
     return d
@@ -526,8 +537,8 @@ def d26() -> Doc:
     d.title("党支部对照检查材料")
     d.auto(0, C("存在的问题"))
     d.auto(1, C("形式主义方面"))
-    d.auto(2, C("学习流于形式。"), I("有的党员参加集中学习只是签个到，学习笔记抄写应付。"),
-           I("有的党员学习后不思考、不运用，学习与工作两张皮。"))
+    d.auto(2, I("学习流于形式。有的党员参加集中学习只是签个到，学习笔记抄写应付。"
+                "有的党员学习后不思考、不运用，学习与工作两张皮。"))
     d.auto(1, C("官僚主义方面"))
     d.auto(2, I("支部对党员的日常管理偏松，批评与自我批评开展得不够经常。"))
     d.auto(0, C("原因分析"))
@@ -597,8 +608,8 @@ def d31() -> Doc:
     d.title("县扶贫办领导班子对照检查材料")
     d.p(C("一、存在的突出问题"))
     d.p(C("（一）形式主义问题"))
-    d.p(L("1."), C("工作落实方面："), I("有的扶贫项目前期论证不充分，建成后长期闲置"), C("；"),
-        I("有的帮扶干部入户走访只填表格不解决问题，群众说“干部来了一阵风”"), C("。"))
+    d.p(L("1."), C("工作落实方面："), I("有的扶贫项目前期论证不充分，建成后长期闲置；"
+                                   "有的帮扶干部入户走访只填表格不解决问题，群众说“干部来了一阵风”。"))
     d.p(L("2."), C("统计数据方面："), I("有的乡镇为了完成脱贫指标，在贫困户收入测算上做“加法”，数据与实际不符。"))
     d.p(C("（二）享乐主义问题"))
     d.p(L("1."), I("班子个别成员下乡多是当天往返，很少在贫困村住下来，吃不了苦。"))
