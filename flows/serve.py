@@ -26,21 +26,30 @@ def build_deployment(
     name: str = DEFAULT_NAME,
     workers: int = 1,
     timezone: str = "Asia/Shanghai",
+    dask_address: str | None = None,
 ) -> RunnerDeployment:
     from prefect.client.schemas.schedules import CronSchedule
 
-    return docpipe_run.to_deployment(
+    flow_ = docpipe_run
+    parameters: dict[str, object] = {"inbox": inbox, "out": out, "workers": workers}
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        flow_ = docpipe_run.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        parameters.update(workers=1, distributed=True)
+    return flow_.to_deployment(
         name=name,
         schedule=CronSchedule(cron=cron, timezone=timezone),
-        parameters={"inbox": inbox, "out": out, "workers": workers},
+        parameters=parameters,
         description="docpipe batch run over the inbox",
         tags=["docpipe"],
     )
 
 
 def serve(inbox: str, out: str, *, cron: str = DEFAULT_CRON, name: str = DEFAULT_NAME,
-          workers: int = 1) -> None:
+          workers: int = 1, dask_address: str | None = None) -> None:
     """Register the deployment and run scheduled flow runs in this process until stopped."""
     from prefect import serve as prefect_serve
 
-    prefect_serve(build_deployment(inbox, out, cron=cron, name=name, workers=workers))
+    prefect_serve(build_deployment(inbox, out, cron=cron, name=name, workers=workers,
+                                   dask_address=dask_address))

@@ -53,3 +53,48 @@ def test_flow_processes_the_inbox_and_reports_the_bad_file(
     for path in report.outputs.values():
         assert Path(path).resolve().is_relative_to(out.resolve())
         assert Path(path).exists()
+
+
+def _comparable(out: Path) -> dict[str, bytes]:
+    """Every output except the run report (it names its own folder) and the catalog."""
+    skip = {"report.json", "report.md", "catalog.sqlite", ".docpipe-state.json"}
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name not in skip and not p.name.startswith("catalog.sqlite")}
+
+
+def test_dask_cluster_gives_the_same_outputs_as_the_local_run(
+    harness: None, small_inbox: Path, tmp_path: Path
+) -> None:
+    from flows.docpipe_flow import run
+
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    run(str(small_inbox), str(local))
+    report = run(str(small_inbox), str(dask), dask_workers=2, batch_size=2)
+    assert report.processed == 4
+    assert _comparable(local) == _comparable(dask)
+
+
+def test_unchanged_rerun_returns_the_stored_report(
+    harness: None, small_inbox: Path, tmp_path: Path
+) -> None:
+    from flows.docpipe_flow import run
+
+    out = tmp_path / "out"
+    first = run(str(small_inbox), str(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run(str(small_inbox), str(out))
+    assert again == first
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_nightly_deployment_has_its_cron_schedule(harness: None, tmp_path: Path) -> None:
+    from flows.serve import build_deployment
+
+    deployment = build_deployment(str(tmp_path / "inbox"), str(tmp_path / "out"),
+                                  cron="30 1 * * *", name="nightly-test")
+    assert deployment.name == "nightly-test"
+    assert deployment.flow_name == "docpipe-run"
+    (schedule,) = deployment.schedules
+    assert schedule.schedule.cron == "30 1 * * *"
+    assert schedule.schedule.timezone == "Asia/Shanghai"
+    assert deployment.parameters["inbox"].endswith("inbox")

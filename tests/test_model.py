@@ -23,6 +23,7 @@ from docpipe.model import (
     model_version,
     read_corpus,
     save_model,
+    select_model,
     split_corpus,
     train_model,
 )
@@ -145,12 +146,16 @@ def test_train_saves_model_manifest_and_reports(corpus, tmp_path) -> None:
     assert result.n_train + result.n_test == 40 and result.n_test > 0
     assert result.report is not None
     assert [s.name for s in result.report.sets] == ["split"]
+    assert result.pipeline[-1].method == "temperature"  # calibrated probabilities
     assert (out.parent / "evaluation.json").exists() and (out.parent / "evaluation.md").exists()
 
 
-def test_train_needs_two_categories(tmp_path) -> None:
+def test_train_needs_two_categories_and_three_items_each(tmp_path) -> None:
     d = _write_corpus(tmp_path / "one", {"其他": ["停车难", "食堂贵"]})
     with pytest.raises(ModelError, match="two"):
+        train_model(d, tmp_path / "m.skops")
+    d = _write_corpus(tmp_path / "scarce", {**SMALL, "享乐主义": ["迟到早退"]})
+    with pytest.raises(ModelError, match="享乐主义"):
         train_model(d, tmp_path / "m.skops")
 
 
@@ -211,3 +216,17 @@ def test_evaluate_a_folder_into_a_named_report(corpus, tmp_path) -> None:
     report = evaluate_model(clf, corpus, tmp_path / "out" / "eval.md")
     assert report.sets[0].name == "training" and report.sets[0].n == 40
     assert report.paths == (str(tmp_path / "out" / "eval.json"), str(tmp_path / "out" / "eval.md"))
+
+
+def test_select_model_ranks_candidates_by_cv_and_heldout(corpus, tmp_path, monkeypatch) -> None:
+    heldout = _write_corpus(tmp_path / "heldout", {k: v[:2] for k, v in SMALL.items()})
+    monkeypatch.setenv("DOCPIPE_HELDOUT_DIR", str(heldout))
+    candidates = [
+        {"family": "logreg", "features": "char", "C": 10.0, "char_ngram": [1, 3]},
+        {"family": "cnb", "features": "char", "alpha": 0.3, "char_ngram": [1, 3]},
+    ]
+    rows = select_model(read_corpus(corpus), load_taxonomy(), candidates, splits=3, repeats=1)
+    assert sorted(r["params"]["family"] for r in rows) == ["cnb", "logreg"]
+    scores = [(r["cv_macro_f1"] + r["heldout_macro_f1"]) / 2 for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= r["cv_macro_f1"] <= 1.0 and r["heldout_macro_f1"] is not None for r in rows)

@@ -66,9 +66,11 @@ def _run(args: argparse.Namespace) -> int:
     from docpipe.report import format_report
     from docpipe.taxonomy import load_taxonomy
 
+    if sys.stderr.isatty() and not args.quiet:
+        docpipe_flow.progress_callback = _progress_bar
     report = docpipe_flow.run(str(inbox), str(out), model=args.model, workers=args.workers,
                               batch_size=args.batch_size, dask_address=args.dask_address,
-                              dask_workers=args.dask_workers)
+                              dask_workers=args.dask_workers, catalog=args.catalog)
     print(format_report(report, load_taxonomy()), end="")
     return EXIT_OK
 
@@ -79,7 +81,7 @@ def _serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
     serve(str(Path(args.inbox).resolve()), str(Path(args.out).resolve()), cron=args.cron,
-          name=args.name, workers=args.workers)
+          name=args.name, workers=args.workers, dask_address=args.dask_address)
     return EXIT_OK
 
 
@@ -176,7 +178,23 @@ def _evaluate_items(args: argparse.Namespace) -> int:
     return int(items_eval.main([args.dir] if args.dir else []) or EXIT_OK)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from docpipe import bench
+
+    return int(bench.main(list(args.args)) or EXIT_OK)
+
+
 # --- helpers --------------------------------------------------------------------------------
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on the terminal (stderr), redrawn after each batch."""
+    width = 30
+    filled = width * done // total if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
 
 def _files(paths: Iterable[str]) -> Iterator[str]:
     """Expand folders to the files they hold; a missing path is a usage error."""
@@ -243,7 +261,10 @@ def _emit(row: dict[str, Any]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docpipe", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="docpipe",
+        description="Read the Word files units submit, sort their opinions into the 四风 "
+                    "categories and draft the campaign office's replies.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="process an inbox and write summaries and drafts")
@@ -252,6 +273,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="model file (default: models/classifier.skops, trained on first use)")
     run.add_argument("--workers", type=int, default=1, help="processes for reading and classifying")
     run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--catalog", help="catalog path or sqlite:/// URL (default: OUT/catalog.sqlite)")
     run.add_argument("--dask-address", help="run batches on an existing Dask cluster (tcp://HOST:PORT)")
     run.add_argument("--dask-workers", type=int, default=0,
                      help="run batches on a local Dask cluster of N worker processes")
@@ -263,6 +286,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 every night)")
     serve.add_argument("--name", default="nightly", help="deployment name")
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--dask-address", help="run the scheduled runs on this Dask cluster")
     serve.set_defaults(handler=_serve)
 
     extract = sub.add_parser("extract", help="text of .docx files as JSON lines")
@@ -301,6 +325,11 @@ def _parser() -> argparse.ArgumentParser:
     ev_items = sub.add_parser("evaluate-items", help="item splitting and doc-type accuracy")
     ev_items.add_argument("dir", nargs="?", help="evaluation set (default: tests/data/items_eval)")
     ev_items.set_defaults(handler=_evaluate_items)
+
+    bench = sub.add_parser("bench", help="benchmark the pipeline at region scale (see benchmarks/)",
+                           add_help=False)
+    bench.add_argument("args", nargs=argparse.REMAINDER)
+    bench.set_defaults(handler=_bench)
     return parser
 
 

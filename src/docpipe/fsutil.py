@@ -57,3 +57,11 @@ def stable_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o600 << 16
             dst.writestr(fixed, src.read(info))
     return out.getvalue()
+
+
+def remove_stale_temps(root: Path) -> list[Path]:
+    """Delete temporary files that a killed writer left behind (".<name>.<random>.tmp")."""
+    stale = [p for p in root.rglob(".*.tmp") if p.is_file()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from docpipe.classify import Classifier, classify_items, load_classifier
 from docpipe.doctype import describe_document
+from docpipe.fsutil import remove_stale_temps
 from docpipe.inbox import Inbox
 from docpipe.ingest import Limits, read_docx
 from docpipe.items import split_items
 from docpipe.records import DocStatus, DocumentResult, InboxFile, RunReport, UnitInfo, UnitSummary
-from docpipe.report import build_report, write_report, write_run_files
+from docpipe.report import build_report, report_paths, write_report, write_run_files
 from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
@@ -122,6 +123,7 @@ def write_outputs(
     from docpipe.drafts import write_region_outputs, write_unit_outputs
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)
     outputs = write_run_files(out_dir, inbox, results)
     by_unit: dict[str, list[DocumentResult]] = {}
     for result in results:
@@ -133,9 +135,10 @@ def write_outputs(
     outputs.update(write_region_outputs(
         out_dir, summaries, results, inbox.units, taxonomy,
         previous=previous))
+    outputs.update(report_paths(out_dir))
     report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
-    outputs.update(write_report(out_dir, report, taxonomy))
-    return replace(report, outputs=outputs)
+    write_report(out_dir, report, taxonomy)
+    return report
 
 
 def default_workers() -> int:

@@ -118,11 +118,14 @@ def write_run_files(
     return written
 
 
-def write_report(out_dir: Path, report: RunReport, taxonomy: Taxonomy) -> dict[str, str]:
+def report_paths(out_dir: Path) -> dict[str, str]:
+    return {"report": str(out_dir / REPORT_JSON), "report_md": str(out_dir / "report.md")}
+
+
+def write_report(out_dir: Path, report: RunReport, taxonomy: Taxonomy) -> None:
     """report.json (the RunReport, readable back with read_report) and report.md."""
-    json_path = atomic_write_text(out_dir / REPORT_JSON, dumps(report, indent=2) + "\n")
-    md_path = atomic_write_text(out_dir / "report.md", format_report(report, taxonomy))
-    return {"report": str(json_path), "report_md": str(md_path)}
+    atomic_write_text(out_dir / REPORT_JSON, dumps(report, indent=2) + "\n")
+    atomic_write_text(out_dir / "report.md", format_report(report, taxonomy))
 
 
 def read_report(out_dir: Path) -> RunReport:

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docpipe.doctype import compact
 from docpipe.records import InboxFile, SourceDocument, UnitInfo
@@ -112,9 +113,15 @@ def document_unit_candidates(doc: SourceDocument) -> list[str]:
 
 
 def _build_index(units: Mapping[str, UnitInfo]) -> _Index:
+    # Every document of a run is matched against the same units: build the index once.
+    return _index_of(tuple(units.items()))
+
+
+@lru_cache(maxsize=16)
+def _index_of(units: tuple[tuple[str, UnitInfo], ...]) -> _Index:
     exact: dict[str, set[str]] = {}
     core: dict[str, set[str]] = {}
-    for key, info in units.items():
+    for key, info in units:
         if not info.known:
             continue
         canonical = info.name or key
