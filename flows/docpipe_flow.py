@@ -165,6 +165,6 @@ def run(
     runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
         cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1,
                         "processes": True, "dashboard_address": None}))
-    return docpipe_run.with_options(task_runner=runner)(
+    return docpipe_run.with_options(task_runner=runner)(  # type: ignore[arg-type]
         inbox=inbox, out=out, model=model, workers=1, batch_size=batch_size, distributed=True,
         catalog=catalog)

@@ -28,22 +28,25 @@ def build_deployment(
     timezone: str = "Asia/Shanghai",
     dask_address: str | None = None,
 ) -> RunnerDeployment:
-    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.schedules import Cron
 
     flow_ = docpipe_run
     parameters: dict[str, object] = {"inbox": inbox, "out": out, "workers": workers}
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
-        flow_ = docpipe_run.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        runner = DaskTaskRunner(address=dask_address)
+        flow_ = docpipe_run.with_options(task_runner=runner)  # type: ignore[arg-type]
         parameters.update(workers=1, distributed=True)
-    return flow_.to_deployment(
+    deployment = flow_.to_deployment(
         name=name,
-        schedule=CronSchedule(cron=cron, timezone=timezone),
+        schedule=Cron(cron, timezone=timezone),
         parameters=parameters,
         description="docpipe batch run over the inbox",
         tags=["docpipe"],
     )
+    assert isinstance(deployment, RunnerDeployment)  # the sync API returns it directly
+    return deployment
 
 
 def serve(inbox: str, out: str, *, cron: str = DEFAULT_CRON, name: str = DEFAULT_NAME,

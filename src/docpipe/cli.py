@@ -86,8 +86,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from docpipe.ingest import read_docx
     from docpipe.inbox import display_path
+    from docpipe.ingest import read_docx
 
     for path in _files(args.files):
         doc = read_docx(path, allow_macros=args.allow_macros, recover=args.recover)

@@ -71,7 +71,7 @@ def read_units_csv(path: Path) -> dict[str, UnitInfo]:
                          "(unit,group,batch,aliases)")
     units: dict[str, UnitInfo] = {}
     for row in reader:
-        values = {fields[k]: (v or "").strip() for k, v in row.items() if k in fields and fields[k]}
+        values = {fields[k]: (v or "").strip() for k, v in row.items() if fields.get(k)}
         name = values.get("unit", "")
         if not name:
             continue

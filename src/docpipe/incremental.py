@@ -116,7 +116,7 @@ def baseline(out_dir: Path, state: str) -> Path | None:
         return None
     if last.get("state") == state:
         kept = last.get("baseline")
-        return out_dir / kept if kept else None
+        return out_dir / str(kept) if kept else None
     kept_path = out_dir / HISTORY / f"progress-{str(last.get('state'))[:16]}.json"
     if not kept_path.exists():
         current = out_dir / "progress.json"

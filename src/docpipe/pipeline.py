@@ -97,12 +97,11 @@ def summarise_all(
     one for files placed directly under the inbox."""
     by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
     for result in results:
-        unit = result.info.unit if result.info else result.source.unit
-        by_unit.setdefault(unit, []).append(result)
-    summaries = []
-    for name, unit_results in by_unit.items():
-        unit = inbox.units.get(name) or UnitInfo(name, known=False)
-        summaries.append(summarise_unit(unit, unit_results, taxonomy))
+        by_unit.setdefault(unit_of(result), []).append(result)
+    summaries = [
+        summarise_unit(inbox.units.get(name) or UnitInfo(name, known=False), unit_results, taxonomy)
+        for name, unit_results in by_unit.items()
+    ]
     return sorted(summaries, key=lambda s: (s.group or "~", s.unit))
 
 
@@ -127,7 +126,7 @@ def write_outputs(
     outputs = write_run_files(out_dir, inbox, results)
     by_unit: dict[str, list[DocumentResult]] = {}
     for result in results:
-        by_unit.setdefault(result.info.unit if result.info else result.source.unit, []).append(result)
+        by_unit.setdefault(unit_of(result), []).append(result)
     for summary in summaries:
         unit = inbox.units.get(summary.unit) or UnitInfo(summary.unit, known=False)
         written = write_unit_outputs(out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy)
@@ -139,6 +138,11 @@ def write_outputs(
     report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
     write_report(out_dir, report, taxonomy)
     return report
+
+
+def unit_of(result: DocumentResult) -> str:
+    """The unit a result counts under: as resolved from the document, else its inbox folder."""
+    return result.info.unit if result.info else result.source.unit
 
 
 def default_workers() -> int:

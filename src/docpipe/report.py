@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from docpipe.fsutil import atomic_write_text
-from docpipe.serialize import dumps, loads
 from docpipe.inbox import Inbox, display_path
 from docpipe.records import (
     ClassifiedItem,
@@ -24,8 +23,8 @@ from docpipe.records import (
     RunReport,
     UnitSummary,
 )
+from docpipe.serialize import dumps, loads
 from docpipe.taxonomy import Taxonomy
-
 
 REPORT_JSON = "report.json"
 
