@@ -57,8 +57,13 @@ def process_batch(
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def record(out: str, catalog: str | None, results: list[DocumentResult], version: str,
-           mtimes: Mapping[str, int]) -> None:
+def record(
+    out: str,
+    catalog: str | None,
+    results: list[DocumentResult],
+    version: str,
+    mtimes: Mapping[str, int],
+) -> None:
     with Catalog(catalog_path(catalog, out)) as db:
         incremental.record_results(db, results, version, mtimes)
 
@@ -77,8 +82,14 @@ def reclassify(out: str, catalog: str | None, model: str | None, version: str) -
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def write_outputs(out: str, catalog: str | None, found: Inbox, run_plan: incremental.RunPlan,
-                  fresh: list[DocumentResult], version: str) -> RunReport:
+def write_outputs(
+    out: str,
+    catalog: str | None,
+    found: Inbox,
+    run_plan: incremental.RunPlan,
+    fresh: list[DocumentResult],
+    version: str,
+) -> RunReport:
     with Catalog(catalog_path(catalog, out)) as db:
         db.forget_missing(f.path for f in found.files)
         results = incremental.current_results(db, run_plan, fresh)
@@ -86,8 +97,9 @@ def write_outputs(out: str, catalog: str | None, found: Inbox, run_plan: increme
     results = pipeline.mark_duplicates(results)
     summaries = pipeline.summarise_all(found, results, taxonomy)
     previous = incremental.baseline(Path(out), run_plan.state)
-    report = pipeline.write_outputs(Path(out), found, results, summaries, taxonomy, version,
-                                    previous=previous)
+    report = pipeline.write_outputs(
+        Path(out), found, results, summaries, taxonomy, version, previous=previous
+    )
     incremental.mark_completed(Path(out), run_plan.state, report.outputs, previous)
     return report
 
@@ -107,13 +119,20 @@ def docpipe_run(
     found = scan(inbox)
     version = prepare_model(model)
     run_plan = plan(found, out, catalog, version)
-    logger.info("inbox %s: %d files (%d new or changed, %d unchanged, %d gone)", inbox,
-                len(found.files), len(run_plan.todo), len(run_plan.reuse), len(run_plan.gone))
+    logger.info(
+        "inbox %s: %d files (%d new or changed, %d unchanged, %d gone)",
+        inbox,
+        len(found.files),
+        len(run_plan.todo),
+        len(run_plan.reuse),
+        len(run_plan.gone),
+    )
     if run_plan.up_to_date:
         logger.info("nothing new since the last completed run: outputs are up to date")
         return read_report(Path(out))
-    batches = [list(run_plan.todo[i:i + batch_size])
-               for i in range(0, len(run_plan.todo), batch_size)]
+    batches = [
+        list(run_plan.todo[i : i + batch_size]) for i in range(0, len(run_plan.todo), batch_size)
+    ]
     fresh: list[DocumentResult] = []
     if distributed:  # one task per batch, spread over the Dask workers
         futures = [process_batch.submit(b, found.units, model, 1) for b in batches]
@@ -128,13 +147,22 @@ def docpipe_run(
         logger.info("reclassified %d stored items with model %s", changed, version)
     report = write_outputs(out, catalog, found, run_plan, fresh, version)
     logger.info("processed %d, rejected %d", report.processed, len(report.rejected))
-    create_markdown_artifact(format_report(report, load_taxonomy()), key="docpipe-run-report",
-                             description="docpipe run: documents, rejections, items per category")
+    create_markdown_artifact(
+        format_report(report, load_taxonomy()),
+        key="docpipe-run-report",
+        description="docpipe run: documents, rejections, items per category",
+    )
     return report
 
 
-def _recorded(results: list[DocumentResult], out: str, catalog: str | None, version: str,
-              run_plan: incremental.RunPlan, done: int) -> list[DocumentResult]:
+def _recorded(
+    results: list[DocumentResult],
+    out: str,
+    catalog: str | None,
+    version: str,
+    run_plan: incremental.RunPlan,
+    done: int,
+) -> list[DocumentResult]:
     record(out, catalog, results, version, run_plan.mtimes)
     if progress_callback is not None:
         progress_callback(done + len(results), len(run_plan.todo))
@@ -158,13 +186,34 @@ def run(
 ) -> RunReport:
     """Run the flow locally, on an existing Dask cluster (address) or on a local Dask cluster."""
     if not dask_address and dask_workers <= 0:
-        return docpipe_run(inbox=inbox, out=out, model=model, workers=workers,
-                           batch_size=batch_size, catalog=catalog)
+        return docpipe_run(
+            inbox=inbox,
+            out=out,
+            model=model,
+            workers=workers,
+            batch_size=batch_size,
+            catalog=catalog,
+        )
     from prefect_dask import DaskTaskRunner
 
-    runner = (DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
-        cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1,
-                        "processes": True, "dashboard_address": None}))
+    runner = (
+        DaskTaskRunner(address=dask_address)
+        if dask_address
+        else DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": dask_workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    )
     return docpipe_run.with_options(task_runner=runner)(  # type: ignore[arg-type]
-        inbox=inbox, out=out, model=model, workers=1, batch_size=batch_size, distributed=True,
-        catalog=catalog)
+        inbox=inbox,
+        out=out,
+        model=model,
+        workers=1,
+        batch_size=batch_size,
+        distributed=True,
+        catalog=catalog,
+    )

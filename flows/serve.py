@@ -49,10 +49,20 @@ def build_deployment(
     return deployment
 
 
-def serve(inbox: str, out: str, *, cron: str = DEFAULT_CRON, name: str = DEFAULT_NAME,
-          workers: int = 1, dask_address: str | None = None) -> None:
+def serve(
+    inbox: str,
+    out: str,
+    *,
+    cron: str = DEFAULT_CRON,
+    name: str = DEFAULT_NAME,
+    workers: int = 1,
+    dask_address: str | None = None,
+) -> None:
     """Register the deployment and run scheduled flow runs in this process until stopped."""
     from prefect import serve as prefect_serve
 
-    prefect_serve(build_deployment(inbox, out, cron=cron, name=name, workers=workers,
-                                   dask_address=dask_address))
+    prefect_serve(
+        build_deployment(
+            inbox, out, cron=cron, name=name, workers=workers, dask_address=dask_address
+        )
+    )

@@ -51,8 +51,11 @@ def test_items_carry_the_contract_fields(small_inbox: Path, capsys) -> None:
 def test_classify_reads_plain_lines_and_json(monkeypatch, capsys) -> None:
     from docpipe.taxonomy import load_taxonomy
 
-    stdin = "会议太多，文件太多，基层疲于应付各种检查考核\n\n" + json.dumps(
-        {"text": "节日期间用公款购买购物卡发放给职工"}, ensure_ascii=False) + "\n"
+    stdin = (
+        "会议太多，文件太多，基层疲于应付各种检查考核\n\n"
+        + json.dumps({"text": "节日期间用公款购买购物卡发放给职工"}, ensure_ascii=False)
+        + "\n"
+    )
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     assert main(["classify"]) == 0
     rows = _lines(capsys.readouterr().out)
@@ -80,9 +83,20 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
 
 
 def test_run_on_a_missing_inbox_exits_2_before_starting_prefect(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "docpipe.cli", "run", str(tmp_path / "none"),
-                           "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "docpipe.cli",
+            "run",
+            str(tmp_path / "none"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "inbox folder not found" in proc.stderr
     assert not (tmp_path / "out").exists()

@@ -29,8 +29,17 @@ def _inbox(tmp_path: Path) -> Path:
 
 
 def _command(inbox: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "docpipe.cli", "run", str(inbox), "--out", str(out),
-            "--batch-size", "3"]
+    return [
+        sys.executable,
+        "-m",
+        "docpipe.cli",
+        "run",
+        str(inbox),
+        "--out",
+        str(out),
+        "--batch-size",
+        "3",
+    ]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -48,8 +57,11 @@ def _stored(out: Path) -> int:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith("catalog.sqlite")}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith("catalog.sqlite")
+    }
 
 
 def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
@@ -58,8 +70,9 @@ def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     reference = _snapshot(out)
     shutil.rmtree(out)
 
-    proc = subprocess.Popen(_command(inbox, out), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _command(inbox, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 240
     while _stored(out) < 6 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

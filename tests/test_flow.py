@@ -58,8 +58,11 @@ def test_flow_processes_the_inbox_and_reports_the_bad_file(
 def _comparable(out: Path) -> dict[str, bytes]:
     """Every output except the run report (it names its own folder) and the catalog."""
     skip = {"report.json", "report.md", "catalog.sqlite", ".docpipe-state.json"}
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name not in skip and not p.name.startswith("catalog.sqlite")}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in skip and not p.name.startswith("catalog.sqlite")
+    }
 
 
 def test_dask_cluster_gives_the_same_outputs_as_the_local_run(
@@ -90,8 +93,9 @@ def test_unchanged_rerun_returns_the_stored_report(
 def test_nightly_deployment_has_its_cron_schedule(harness: None, tmp_path: Path) -> None:
     from flows.serve import build_deployment
 
-    deployment = build_deployment(str(tmp_path / "inbox"), str(tmp_path / "out"),
-                                  cron="30 1 * * *", name="nightly-test")
+    deployment = build_deployment(
+        str(tmp_path / "inbox"), str(tmp_path / "out"), cron="30 1 * * *", name="nightly-test"
+    )
     assert deployment.name == "nightly-test"
     assert deployment.flow_name == "docpipe-run"
     (schedule,) = deployment.schedules

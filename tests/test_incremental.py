@@ -30,8 +30,9 @@ def _run(inbox_dir: Path, out: Path, version: str = "v1") -> incremental.RunPlan
     taxonomy = load_taxonomy()
     summaries = pipeline.summarise_all(found, results, taxonomy)
     previous = incremental.baseline(out, plan.state)
-    report = pipeline.write_outputs(out, found, results, summaries, taxonomy, version,
-                                    previous=previous)
+    report = pipeline.write_outputs(
+        out, found, results, summaries, taxonomy, version, previous=previous
+    )
     incremental.mark_completed(out, plan.state, report.outputs, previous)
     return plan
 
@@ -59,8 +60,14 @@ def test_changed_file_replaces_its_items(small_inbox: Path, tmp_path: Path) -> N
     out = tmp_path / "out"
     _run(small_inbox, out)
     target = small_inbox / "自治区教育厅" / "座谈会记录.docx"
-    write_docx(target, ["自治区教育厅座谈会记录", "一、意见建议",
-                        "1.有的干部上班时间玩手机游戏，工作日中午饮酒，作风松散。"])
+    write_docx(
+        target,
+        [
+            "自治区教育厅座谈会记录",
+            "一、意见建议",
+            "1.有的干部上班时间玩手机游戏，工作日中午饮酒，作风松散。",
+        ],
+    )
     os.utime(target, ns=(1, 1))  # a different mtime even on coarse file systems
     plan = _run(small_inbox, out)
     assert [f.relpath for f in plan.todo] == ["自治区教育厅/座谈会记录.docx"]

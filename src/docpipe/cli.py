@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- commands -------------------------------------------------------------------------------
 
+
 def _run(args: argparse.Namespace) -> int:
     from docpipe.inbox import InboxError, scan_inbox
 
@@ -68,9 +69,16 @@ def _run(args: argparse.Namespace) -> int:
 
     if sys.stderr.isatty() and not args.quiet:
         docpipe_flow.progress_callback = _progress_bar
-    report = docpipe_flow.run(str(inbox), str(out), model=args.model, workers=args.workers,
-                              batch_size=args.batch_size, dask_address=args.dask_address,
-                              dask_workers=args.dask_workers, catalog=args.catalog)
+    report = docpipe_flow.run(
+        str(inbox),
+        str(out),
+        model=args.model,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        dask_address=args.dask_address,
+        dask_workers=args.dask_workers,
+        catalog=args.catalog,
+    )
     print(format_report(report, load_taxonomy()), end="")
     return EXIT_OK
 
@@ -80,8 +88,14 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(f"inbox folder not found: {args.inbox}")
     from flows.serve import serve
 
-    serve(str(Path(args.inbox).resolve()), str(Path(args.out).resolve()), cron=args.cron,
-          name=args.name, workers=args.workers, dask_address=args.dask_address)
+    serve(
+        str(Path(args.inbox).resolve()),
+        str(Path(args.out).resolve()),
+        cron=args.cron,
+        name=args.name,
+        workers=args.workers,
+        dask_address=args.dask_address,
+    )
     return EXIT_OK
 
 
@@ -102,16 +116,29 @@ def _extract(args: argparse.Namespace) -> int:
             "flags": list(doc.flags),
         }
         if args.structure:
-            row.update({
-                "blocks": [{"text": p.text, "style": p.style, "numbering": p.numbering,
-                            "level": p.level, "table": list(p.table) if p.table else None}
-                           for p in doc.paragraphs],
-                "tables": [{"index": t.index, "depth": t.depth, "rows": [list(r) for r in t.rows]}
-                           for t in doc.tables],
-                "headers": list(doc.headers), "footers": list(doc.footers),
-                "footnotes": list(doc.footnotes), "endnotes": list(doc.endnotes),
-                "comments": list(doc.comments),
-            })
+            row.update(
+                {
+                    "blocks": [
+                        {
+                            "text": p.text,
+                            "style": p.style,
+                            "numbering": p.numbering,
+                            "level": p.level,
+                            "table": list(p.table) if p.table else None,
+                        }
+                        for p in doc.paragraphs
+                    ],
+                    "tables": [
+                        {"index": t.index, "depth": t.depth, "rows": [list(r) for r in t.rows]}
+                        for t in doc.tables
+                    ],
+                    "headers": list(doc.headers),
+                    "footers": list(doc.footers),
+                    "footnotes": list(doc.footnotes),
+                    "endnotes": list(doc.endnotes),
+                    "comments": list(doc.comments),
+                }
+            )
         _emit(row)
     return EXIT_OK
 
@@ -129,13 +156,20 @@ def _items(args: argparse.Namespace) -> int:
         units_here = units or _units_near(path)
         doc = read_docx(path)
         if not doc.ok:
-            print(f"{display_path(path)}: rejected [{doc.error_code}] {doc.message}", file=sys.stderr)
+            print(
+                f"{display_path(path)}: rejected [{doc.error_code}] {doc.message}", file=sys.stderr
+            )
             continue
         unit = args.unit if args.unit is not None else _unit_folder(path, units_here)
         info = describe_document(doc, InboxFile(path, Path(path).name, unit), units_here)
         for item in split_items(doc, info):
-            _emit({**item_json(item), "doc_type_confidence": round(info.doc_type_confidence, 3),
-                   "unit_known": info.unit_known})
+            _emit(
+                {
+                    **item_json(item),
+                    "doc_type_confidence": round(info.doc_type_confidence, 3),
+                    "unit_known": info.unit_known,
+                }
+            )
     return EXIT_OK
 
 
@@ -155,8 +189,11 @@ def _classify(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from docpipe.model import train_model
 
-    result = train_model(Path(args.data) if args.data else None,
-                         Path(args.model) if args.model else None, select=args.select)
+    result = train_model(
+        Path(args.data) if args.data else None,
+        Path(args.model) if args.model else None,
+        select=args.select,
+    )
     print(result.summary() if hasattr(result, "summary") else result)
     return EXIT_OK
 
@@ -166,8 +203,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     from docpipe.model import evaluate_model
 
     classifier = load_classifier(Path(args.model) if args.model else None)
-    report = evaluate_model(classifier, Path(args.data) if args.data else None,
-                            Path(args.report) if args.report else None)
+    report = evaluate_model(
+        classifier,
+        Path(args.data) if args.data else None,
+        Path(args.report) if args.report else None,
+    )
     print(report.summary() if hasattr(report, "summary") else report)
     return EXIT_OK
 
@@ -186,6 +226,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 # --- helpers --------------------------------------------------------------------------------
 
+
 def _progress_bar(done: int, total: int) -> None:
     """A one-line progress bar on the terminal (stderr), redrawn after each batch."""
     width = 30
@@ -201,8 +242,9 @@ def _files(paths: Iterable[str]) -> Iterator[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from (str(p) for p in sorted(path.rglob("*")) if p.is_file()
-                        and p.name != "units.csv")
+            yield from (
+                str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.name != "units.csv"
+            )
         elif path.exists():
             yield raw
         else:
@@ -264,20 +306,31 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="docpipe",
         description="Read the Word files units submit, sort their opinions into the 四风 "
-                    "categories and draft the campaign office's replies.")
+        "categories and draft the campaign office's replies.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="process an inbox and write summaries and drafts")
     run.add_argument("inbox", help="INBOX folder: INBOX/<unit>/<file>.docx and INBOX/units.csv")
     run.add_argument("--out", required=True, help="output folder (created if missing)")
-    run.add_argument("--model", help="model file (default: models/classifier.skops, trained on first use)")
+    run.add_argument(
+        "--model", help="model file (default: models/classifier.skops, trained on first use)"
+    )
     run.add_argument("--workers", type=int, default=1, help="processes for reading and classifying")
     run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
-    run.add_argument("--catalog", help="catalog path or sqlite:/// URL (default: OUT/catalog.sqlite)")
-    run.add_argument("--dask-address", help="run batches on an existing Dask cluster (tcp://HOST:PORT)")
-    run.add_argument("--dask-workers", type=int, default=0,
-                     help="run batches on a local Dask cluster of N worker processes")
+    run.add_argument(
+        "--catalog", help="catalog path or sqlite:/// URL (default: OUT/catalog.sqlite)"
+    )
+    run.add_argument(
+        "--dask-address", help="run batches on an existing Dask cluster (tcp://HOST:PORT)"
+    )
+    run.add_argument(
+        "--dask-workers",
+        type=int,
+        default=0,
+        help="run batches on a local Dask cluster of N worker processes",
+    )
     run.set_defaults(handler=_run)
 
     serve = sub.add_parser("serve", help="serve a scheduled deployment (needs a Prefect server)")
@@ -291,12 +344,19 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="text of .docx files as JSON lines")
     extract.add_argument("files", nargs="+", metavar="FILE")
-    extract.add_argument("--structure", action="store_true",
-                         help="add tables, styles, numbering, headers, notes and comments")
-    extract.add_argument("--allow-macros", action="store_true",
-                         help="extract text of macro-enabled files (flagged; macros never run)")
-    extract.add_argument("--recover", action="store_true",
-                         help="keep the good paragraphs of malformed XML (flagged)")
+    extract.add_argument(
+        "--structure",
+        action="store_true",
+        help="add tables, styles, numbering, headers, notes and comments",
+    )
+    extract.add_argument(
+        "--allow-macros",
+        action="store_true",
+        help="extract text of macro-enabled files (flagged; macros never run)",
+    )
+    extract.add_argument(
+        "--recover", action="store_true", help="keep the good paragraphs of malformed XML (flagged)"
+    )
     extract.set_defaults(handler=_extract)
 
     items = sub.add_parser("items", help="opinion/problem items of .docx files as JSON lines")
@@ -312,8 +372,11 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train the classifier from the labelled data")
     train.add_argument("--data", help="folder of labelled .jsonl files (default: data/training)")
     train.add_argument("--model", help="where to save the model")
-    train.add_argument("--select", action="store_true",
-                       help="compare model families with repeated cross-validation first")
+    train.add_argument(
+        "--select",
+        action="store_true",
+        help="compare model families with repeated cross-validation first",
+    )
     train.set_defaults(handler=_train)
 
     evaluate = sub.add_parser("evaluate", help="evaluate the classifier on the held-out data")
@@ -326,8 +389,9 @@ def _parser() -> argparse.ArgumentParser:
     ev_items.add_argument("dir", nargs="?", help="evaluation set (default: tests/data/items_eval)")
     ev_items.set_defaults(handler=_evaluate_items)
 
-    bench = sub.add_parser("bench", help="benchmark the pipeline at region scale (see benchmarks/)",
-                           add_help=False)
+    bench = sub.add_parser(
+        "bench", help="benchmark the pipeline at region scale (see benchmarks/)", add_help=False
+    )
     bench.add_argument("args", nargs=argparse.REMAINDER)
     bench.set_defaults(handler=_bench)
     return parser

@@ -17,8 +17,16 @@ from pathlib import Path
 from docpipe.records import InboxFile, UnitInfo
 
 UNITS_CSV = "units.csv"
-_UNIT_COLUMNS = {"unit": "unit", "单位": "unit", "group": "group", "督导组": "group",
-                 "batch": "batch", "批次": "batch", "aliases": "aliases", "简称": "aliases"}
+_UNIT_COLUMNS = {
+    "unit": "unit",
+    "单位": "unit",
+    "group": "group",
+    "督导组": "group",
+    "batch": "batch",
+    "批次": "batch",
+    "aliases": "aliases",
+    "简称": "aliases",
+}
 
 
 class InboxError(ValueError):
@@ -40,7 +48,7 @@ class Inbox:
 
 
 def display_path(path: str) -> str:
-    """A printable, UTF-8-safe form of a path whose bytes may not be UTF-8 (GBK names from Windows)."""
+    """A printable, UTF-8-safe form of a path whose bytes may not be UTF-8 (GBK from Windows)."""
     raw = os.fsencode(path)
     try:
         return raw.decode("utf-8")
@@ -64,19 +72,23 @@ def read_units_csv(path: Path) -> dict[str, UnitInfo]:
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InboxError(f"{path}: cannot decode units.csv")
     reader = csv.DictReader(io.StringIO(text))
-    fields = {(name or "").strip(): _UNIT_COLUMNS.get((name or "").strip().lower())
-              for name in reader.fieldnames or ()}
+    fields = {
+        (name or "").strip(): _UNIT_COLUMNS.get((name or "").strip().lower())
+        for name in reader.fieldnames or ()
+    }
     if "unit" not in fields.values():
-        raise InboxError(f"{path}: units.csv needs a header row with a 'unit' column "
-                         "(unit,group,batch,aliases)")
+        raise InboxError(
+            f"{path}: units.csv needs a header row with a 'unit' column (unit,group,batch,aliases)"
+        )
     units: dict[str, UnitInfo] = {}
     for row in reader:
         values = {fields[k]: (v or "").strip() for k, v in row.items() if fields.get(k)}
         name = values.get("unit", "")
         if not name:
             continue
-        aliases = tuple(a.strip() for a in values.get("aliases", "").replace("；", ";").split(";")
-                        if a.strip())
+        aliases = tuple(
+            a.strip() for a in values.get("aliases", "").replace("；", ";").split(";") if a.strip()
+        )
         units[name] = UnitInfo(name, values.get("group", ""), values.get("batch", ""), aliases)
     return units
 
@@ -118,7 +130,7 @@ def scan_inbox(root: str | os.PathLike[str]) -> Inbox:
 
 def _skip_reason(path: Path, name: str, root: Path) -> str:
     if name.startswith("~$"):
-        return "Word lock file (the document was open in Word when copied); the document itself is read"
+        return "Word lock file (the document was open when copied); the document itself is read"
     if name.startswith("."):
         return "hidden file"
     if path.is_symlink() and not path.resolve().is_relative_to(root):

@@ -42,8 +42,9 @@ class RunPlan:
     up_to_date: bool  # the last completed run had this state and its outputs are all there
 
 
-def plan_run(inbox: Inbox, catalog: Catalog, out_dir: Path, model_version: str,
-             today: date | None = None) -> RunPlan:
+def plan_run(
+    inbox: Inbox, catalog: Catalog, out_dir: Path, model_version: str, today: date | None = None
+) -> RunPlan:
     """Decide what to read again by comparing size and mtime with the catalog (no hashing)."""
     stored = catalog.fingerprints()
     todo: list[InboxFile] = []
@@ -57,8 +58,11 @@ def plan_run(inbox: Inbox, catalog: Catalog, out_dir: Path, model_version: str,
             todo.append(f)  # vanished or unreadable: the reader records why
             continue
         mtimes[f.path] = st.st_mtime_ns
-        digest.update(f"{f.relpath}\0{f.unit}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(
-            "utf-8", "surrogateescape"))
+        digest.update(
+            f"{f.relpath}\0{f.unit}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(
+                "utf-8", "surrogateescape"
+            )
+        )
         known = stored.get(f.path)
         if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
             reuse.append(f)
@@ -67,20 +71,41 @@ def plan_run(inbox: Inbox, catalog: Catalog, out_dir: Path, model_version: str,
     present = {f.path for f in inbox.files}
     gone = tuple(sorted(p for p in stored if p not in present))
     units = sorted((u.name, u.group, u.batch, u.aliases, u.known) for u in inbox.units.values())
-    digest.update(json.dumps([units, model_version, __version__, _config_digest(),
-                              (today or date.today()).isoformat()],
-                             ensure_ascii=False).encode())
+    digest.update(
+        json.dumps(
+            [
+                units,
+                model_version,
+                __version__,
+                _config_digest(),
+                (today or date.today()).isoformat(),
+            ],
+            ensure_ascii=False,
+        ).encode()
+    )
     state = digest.hexdigest()
-    return RunPlan(tuple(todo), tuple(reuse), gone, mtimes, state,
-                   not todo and not gone and _completed(out_dir) == state)
+    return RunPlan(
+        tuple(todo),
+        tuple(reuse),
+        gone,
+        mtimes,
+        state,
+        not todo and not gone and _completed(out_dir) == state,
+    )
 
 
-def record_results(catalog: Catalog, results: Sequence[DocumentResult], model_version: str,
-                   mtimes: Mapping[str, int]) -> None:
+def record_results(
+    catalog: Catalog,
+    results: Sequence[DocumentResult],
+    model_version: str,
+    mtimes: Mapping[str, int],
+) -> None:
     """Store a batch in one transaction: a changed file replaces its old items."""
-    catalog.store_many(results, model_version,
-                       mtimes={r.source.path: mtimes[r.source.path] for r in results
-                               if r.source.path in mtimes})
+    catalog.store_many(
+        results,
+        model_version,
+        mtimes={r.source.path: mtimes[r.source.path] for r in results if r.source.path in mtimes},
+    )
 
 
 def stale_items(catalog: Catalog, model_version: str) -> dict[str, list[Item]]:
@@ -91,8 +116,9 @@ def stale_items(catalog: Catalog, model_version: str) -> dict[str, list[Item]]:
     return by_path
 
 
-def current_results(catalog: Catalog, plan: RunPlan,
-                    fresh: Sequence[DocumentResult]) -> list[DocumentResult]:
+def current_results(
+    catalog: Catalog, plan: RunPlan, fresh: Sequence[DocumentResult]
+) -> list[DocumentResult]:
     """Every file of the inbox: the fresh results plus the stored ones of unchanged files."""
     by_path = {r.source.path: r for r in fresh}
     wanted = {f.path: f for f in plan.reuse if f.path not in by_path}
@@ -126,12 +152,16 @@ def baseline(out_dir: Path, state: str) -> Path | None:
     return kept_path
 
 
-def mark_completed(out_dir: Path, state: str, outputs: Mapping[str, str],
-                   baseline_path: Path | None = None) -> None:
+def mark_completed(
+    out_dir: Path, state: str, outputs: Mapping[str, str], baseline_path: Path | None = None
+) -> None:
     """Written last: the outputs listed here are complete for this state."""
     rel = sorted(os.path.relpath(p, out_dir) for p in outputs.values())
-    data = {"state": state, "outputs": rel,
-            "baseline": os.path.relpath(baseline_path, out_dir) if baseline_path else None}
+    data = {
+        "state": state,
+        "outputs": rel,
+        "baseline": os.path.relpath(baseline_path, out_dir) if baseline_path else None,
+    }
     atomic_write_text(out_dir / STATE_FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 

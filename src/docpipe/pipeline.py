@@ -60,8 +60,9 @@ def process_files(
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
     context = multiprocessing.get_context("spawn")  # fork is unsafe beside Prefect's threads
     chunks = list(_chunks(files, max(1, min(64, len(files) // (workers * 4)))))
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(model,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(model,)
+    ) as pool:
         results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
         return [r for chunk in results for r in chunk]
 
@@ -77,8 +78,9 @@ def mark_duplicates(results: Sequence[DocumentResult]) -> list[DocumentResult]:
     marked: list[DocumentResult] = []
     for result in sorted(results, key=lambda r: r.source.relpath):
         doc = result.document
-        first = by_sha.get(doc.sha256) or (by_text.get(doc.text_hash) if doc.ok and doc.text_hash
-                                           else "")
+        first = by_sha.get(doc.sha256) or (
+            by_text.get(doc.text_hash) if doc.ok and doc.text_hash else ""
+        )
         if first and doc.status is not DocStatus.REJECTED:
             doc = replace(doc, status=DocStatus.DUPLICATE, duplicate_of=first)
             marked.append(replace(result, document=doc, items=()))
@@ -129,11 +131,13 @@ def write_outputs(
         by_unit.setdefault(unit_of(result), []).append(result)
     for summary in summaries:
         unit = inbox.units.get(summary.unit) or UnitInfo(summary.unit, known=False)
-        written = write_unit_outputs(out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy)
+        written = write_unit_outputs(
+            out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy
+        )
         outputs.update({f"{summary.unit or '(inbox)'}/{k}": v for k, v in written.items()})
-    outputs.update(write_region_outputs(
-        out_dir, summaries, results, inbox.units, taxonomy,
-        previous=previous))
+    outputs.update(
+        write_region_outputs(out_dir, summaries, results, inbox.units, taxonomy, previous=previous)
+    )
     outputs.update(report_paths(out_dir))
     report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
     write_report(out_dir, report, taxonomy)
@@ -151,7 +155,7 @@ def default_workers() -> int:
 
 def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:
     for start in range(0, len(files), size):
-        yield list(files[start:start + size])
+        yield list(files[start : start + size])
 
 
 _worker_model: Path | None = None

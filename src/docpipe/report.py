@@ -87,18 +87,32 @@ def build_report(
     outputs: Mapping[str, str] | None = None,
 ) -> RunReport:
     rejected = tuple(
-        Rejection(display_path(r.source.relpath), r.source.unit,
-                  r.document.error_code.value if r.document.error_code else "",
-                  r.document.message)
-        for r in results if r.document.status is DocStatus.REJECTED
+        Rejection(
+            display_path(r.source.relpath),
+            r.source.unit,
+            r.document.error_code.value if r.document.error_code else "",
+            r.document.message,
+        )
+        for r in results
+        if r.document.status is DocStatus.REJECTED
     )
     duplicates = tuple(
         (display_path(r.source.relpath), display_path(r.document.duplicate_of))
-        for r in results if r.document.status is DocStatus.DUPLICATE
+        for r in results
+        if r.document.status is DocStatus.DUPLICATE
     )
     processed = sum(r.document.ok for r in results)
-    return RunReport(str(inbox.root), str(out_dir), model_version, len(results), processed,
-                     rejected, duplicates, tuple(summaries), dict(outputs or {}))
+    return RunReport(
+        str(inbox.root),
+        str(out_dir),
+        model_version,
+        len(results),
+        processed,
+        rejected,
+        duplicates,
+        tuple(summaries),
+        dict(outputs or {}),
+    )
 
 
 def write_run_files(
@@ -106,7 +120,9 @@ def write_run_files(
 ) -> dict[str, str]:
     """documents.jsonl (every file, with its status), items.jsonl, review_queue.jsonl."""
     documents = [document_json(r) for r in results]
-    documents += [{"path": s.relpath, "status": "skipped", "message": s.reason} for s in inbox.skipped]
+    documents += [
+        {"path": s.relpath, "status": "skipped", "message": s.reason} for s in inbox.skipped
+    ]
     items = [classified_json(ci) for r in results for ci in r.items]
     review = [row for row in items if row["needs_review"]]
     written = {}
@@ -159,23 +175,48 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         name = u.unit or "(no unit folder)"
         if not u.known:
             name += " (not in units.csv)"
-        row = [name, u.group, str(u.documents), str(u.items),
-               *(str(u.counts.get(lab, 0)) for lab in labels), str(u.needs_review)]
+        row = [
+            name,
+            u.group,
+            str(u.documents),
+            str(u.items),
+            *(str(u.counts.get(lab, 0)) for lab in labels),
+            str(u.needs_review),
+        ]
         lines.append("| " + " | ".join(row) + " |")
     totals = {lab: sum(u.counts.get(lab, 0) for u in report.units) for lab in labels}
-    lines.append("| **total** | | " + " | ".join([
-        str(sum(u.documents for u in report.units)), str(sum(u.items for u in report.units)),
-        *(str(totals[lab]) for lab in labels), str(sum(u.needs_review for u in report.units))]) + " |")
+    lines.append(
+        "| **total** | | "
+        + " | ".join(
+            [
+                str(sum(u.documents for u in report.units)),
+                str(sum(u.items for u in report.units)),
+                *(str(totals[lab]) for lab in labels),
+                str(sum(u.needs_review for u in report.units)),
+            ]
+        )
+        + " |"
+    )
     if report.outputs:
         lines += ["", "## Outputs", "", f"{len(report.outputs)} files under {report.out_dir}:"]
-        lines += [f"- {name}: {report.outputs[name]}" for name in _MAIN_OUTPUTS
-                  if name in report.outputs]
-        lines.append(f"- per unit: {Path(report.out_dir) / 'units'}/<unit>/ "
-                     "(summary, opinion digest, review drafts as .docx, .md and .json)")
+        lines += [
+            f"- {name}: {report.outputs[name]}" for name in _MAIN_OUTPUTS if name in report.outputs
+        ]
+        lines.append(
+            f"- per unit: {Path(report.out_dir) / 'units'}/<unit>/ "
+            "(summary, opinion digest, review drafts as .docx, .md and .json)"
+        )
     return "\n".join(lines) + "\n"
 
 
-_MAIN_OUTPUTS = ("report_md", "documents", "items", "review_queue", "progress.docx", "dashboard.html")
+_MAIN_OUTPUTS = (
+    "report_md",
+    "documents",
+    "items",
+    "review_queue",
+    "progress.docx",
+    "dashboard.html",
+)
 
 
 def _slots(obj: object) -> dict[str, Any]:
