@@ -162,3 +162,13 @@ def test_other_families_give_probabilities_and_terms(params) -> None:
     [p] = Classifier(pipeline, load_taxonomy(), "t").predict(["公款吃喝，超标准配备公务用车"])
     assert p.label == "奢靡之风" and math.isclose(sum(p.probabilities.values()), 1.0)
     assert any("公款" in t or "超标" in t for t in p.terms)
+
+
+def test_term_columns_match_the_hashing_vectorizer(clf: Classifier) -> None:
+    text = normalise("公款吃喝，超标准配车，门难进")
+    for (kind, _, analyse, width), (name, block) in zip(
+        clf._hashers, clf.pipeline[1].transformer_list, strict=True
+    ):
+        assert kind == name
+        columns = set(block.named_steps["hash"].transform([text]).indices.tolist())
+        assert {classify._bucket(g, width) for g in analyse(text)} == columns

@@ -39,13 +39,15 @@ from docpipe.settings import REPO_DIR
 __all__ = ["ensure_corpus", "main", "run_benchmark"]
 
 BATCH_SIZE = 500  # as the flow's default
+UNITS = 73  # the first batch of the seed article, in 6 supervision groups
 _SPAWN = multiprocessing.get_context("spawn")
 
 
-def ensure_corpus(work: Path, documents: int, seed: int = 0,
+def ensure_corpus(work: Path, documents: int, seed: int = 0, units: int = UNITS,
                   generator: Path | None = None) -> Path:
-    """The scale inbox for (documents, seed), generated once with samples/generate.py."""
-    inbox = work / f"inbox-{documents}-s{seed}"
+    """The scale inbox for (documents, seed, units), generated once with samples/generate.py."""
+    inbox = work / f"inbox-{documents}-s{seed}" if units == UNITS else \
+        work / f"inbox-{documents}-s{seed}-u{units}"
     if (inbox / ".manifest.json").exists():
         return inbox
     script = generator or REPO_DIR / "samples" / "generate.py"
@@ -53,12 +55,13 @@ def ensure_corpus(work: Path, documents: int, seed: int = 0,
         shutil.rmtree(inbox)  # an interrupted generation
     work.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, str(script), "--scale", str(documents), "--seed", str(seed),
-                    "--out", str(inbox)], check=True, stdout=subprocess.DEVNULL)
+                    "--units", str(units), "--groups", str(min(6, units)), "--out", str(inbox)],
+                   check=True, stdout=subprocess.DEVNULL)
     return inbox
 
 
 def run_benchmark(inbox: Path, out: Path, *, workers: int = 2, repeat: int = 3,
-                  model: Path | None = None, baselines: bool = True, prefect: bool = True,
+                  model: Path | None = None, baselines: bool = True, prefect: str = "rerun",
                   batch_size: int = BATCH_SIZE) -> dict[str, Any]:
     """Every measurement for one inbox; ``out`` is a scratch folder (emptied first)."""
     from docpipe.inbox import scan_inbox
@@ -75,8 +78,9 @@ def run_benchmark(inbox: Path, out: Path, *, workers: int = 2, repeat: int = 3,
     result["pipeline"] = _loaded(lambda: _pipeline(inbox, out / "lib", workers, model,
                                                    batch_size))
     result["rerun"] = _loaded(lambda: _rerun_probe(inbox, out / "lib", model))
-    if prefect:
-        result["prefect"] = _prefect(inbox, out / "flow", workers, model, out / "prefect-home")
+    if prefect != "none":
+        result["prefect"] = _prefect(inbox, out, workers, model, out / "prefect-home",
+                                     full=prefect == "full")
     result["ratios"] = _ratios(result)
     return result
 
@@ -123,6 +127,8 @@ def _phase(pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Sequence[An
 
 def _median_row(rows: list[dict[str, float]]) -> dict[str, Any]:
     row: dict[str, Any] = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    if "dictionary_load_s" in row:  # reported by the first run only
+        row["dictionary_load_s"] = max(r["dictionary_load_s"] for r in rows)
     row["runs_wall_s"] = [round(r["wall_s"], 3) for r in rows]
     row["chars_per_s"] = row["chars"] / row["wall_s"]
     row["units_per_s"] = row["units"] / row["wall_s"]
@@ -327,19 +333,26 @@ print(json.dumps({"import_s": t1 - t0, "run_s": time.perf_counter() - t1}))
 """
 
 
-def _prefect(inbox: Path, out: Path, workers: int, model: Path | None,
-             home: Path) -> dict[str, Any]:
-    """``docpipe run`` end to end, then again with nothing new; an empty flow for Prefect's
-    own start-up.  Each in a fresh process, as a user runs them."""
+def _prefect(inbox: Path, out: Path, workers: int, model: Path | None, home: Path, *,
+             full: bool) -> dict[str, Any]:
+    """An empty flow (Prefect's own start-up), then ``docpipe run`` with nothing new on the
+    library run's outputs (same catalog and state files as the flow's); with ``full`` also
+    ``docpipe run`` end to end into a fresh folder and its rerun.  Each in a fresh process."""
     env = {**os.environ, "PREFECT_HOME": str(home)}
-    run = [str(Path(sys.executable).with_name("docpipe")), "run", str(inbox), "--out", str(out),
-           "--workers", str(workers)] + (["--model", str(model)] if model else [])
+
+    def run(folder: Path) -> list[str]:
+        return [str(Path(sys.executable).with_name("docpipe")), "run", str(inbox), "--out",
+                str(folder), "--workers", str(workers)] + (["--model", str(model)] if model
+                                                           else [])
+
     empty = [sys.executable, "-c", _EMPTY_FLOW]
     row: dict[str, Any] = {}
     row["empty_flow_first"] = _timed_process(empty, env)  # creates Prefect's database
     row["empty_flow"] = _timed_process(empty, env)
-    row["run"] = _timed_process(run, env)
-    row["rerun"] = _timed_process(run, env)
+    row["rerun"] = _timed_process(run(out / "lib"), env)
+    if full:
+        row["run"] = _timed_process(run(out / "flow"), env)
+        row["run_rerun"] = _timed_process(run(out / "flow"), env)
     return row
 
 
@@ -375,7 +388,7 @@ def _ratios(result: Mapping[str, Any]) -> dict[str, float]:
         ratios["pipeline_vs_jieba"] = pipe["chars_per_s"] / base["jieba"]["chars_per_s"]
         ratios["pipeline_vs_python_docx"] = pipe["docs_per_s"] / base["python_docx"]["units_per_s"]
     flow = result.get("prefect")
-    if flow and base:
+    if flow and "run" in flow and base:
         run_chars_s = pipe["chars"] / flow["run"]["wall_s"]
         ratios["docpipe_run_vs_jieba"] = run_chars_s / base["jieba"]["chars_per_s"]
     return ratios
@@ -412,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000],
                         help="documents per run (default 1000; the issue's set: 1000 5000 10000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--units", type=int, default=UNITS, help="units in the inbox (73)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="baseline repetitions (median)")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
@@ -421,18 +435,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=REPO_DIR / "benchmarks" / "results")
     parser.add_argument("--name", default="", help="results file name (default: dated)")
     parser.add_argument("--no-baselines", action="store_true")
-    parser.add_argument("--no-prefect", action="store_true", help="skip the `docpipe run` runs")
+    parser.add_argument("--summarise", type=Path, nargs="+", metavar="JSON",
+                        help="print the combined summary of earlier results files and stop")
+    parser.add_argument("--prefect", choices=("none", "rerun", "full"), default="rerun",
+                        help="`docpipe run` under Prefect: not at all, only the unchanged rerun "
+                             "(default), or also end to end into a fresh folder")
     args = parser.parse_args(argv)
+    if args.summarise:
+        earlier = [run for path in args.summarise
+                   for run in json.loads(path.read_text("utf-8"))["runs"]]
+        print(format_summary(sorted(earlier, key=lambda run: run["size"])), end="")
+        return 0
     started = datetime.now().astimezone()
     runs = []
     for size in args.sizes:
-        inbox = ensure_corpus(args.work, size, args.seed)
+        inbox = ensure_corpus(args.work, size, args.seed, args.units)
         print(f"== {size} documents ({inbox})", file=sys.stderr, flush=True)
         row = run_benchmark(inbox, args.work / f"out-{size}-s{args.seed}", workers=args.workers,
                             repeat=args.repeat, model=args.model,
-                            baselines=not args.no_baselines, prefect=not args.no_prefect,
+                            baselines=not args.no_baselines, prefect=args.prefect,
                             batch_size=args.batch_size)
-        runs.append({"size": size, "seed": args.seed, **row})
+        runs.append({"size": size, "seed": args.seed, "units": args.units, **row})
     document = {"started": started.isoformat(timespec="seconds"), "machine": _machine(),
                 "argv": list(argv if argv is not None else sys.argv[1:]), "runs": runs}
     summary = format_summary(runs)

@@ -76,9 +76,11 @@ def _reruns(runs: Sequence[Mapping[str, Any]]) -> str:
     for run in runs:
         rerun, flow = run["rerun"], run.get("prefect")
         steps = ", ".join(f"{k} {v:.2f}" for k, v in rerun["steps"].items())
-        flow_cells = (f"{flow['run']['wall_s']:.1f} | {flow['run']['peak_rss_mib']:,.0f} | "
-                      f"{flow['rerun']['wall_s']:.1f} | {flow['empty_flow']['wall_s']:.1f}"
-                      if flow else "– | – | – | –")
+        full = flow.get("run") if flow else None
+        flow_cells = (f"{full['wall_s']:.1f} | {full['peak_rss_mib']:,.0f} | " if full
+                      else "– | – | ") + (f"{flow['rerun']['wall_s']:.1f} | "
+                                          f"{flow['empty_flow']['wall_s']:.1f}" if flow
+                                          else "– | –")
         rows.append(f"| {run['size']:,} | {rerun['own_work_s']:.2f} ({steps}) | "
                     f"{rerun['up_to_date']} | {flow_cells} |")
     return ("### `docpipe run` under Prefect, and the unchanged rerun\n\n"

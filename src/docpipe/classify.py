@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
+from sklearn.utils import murmurhash3_32
 
 from docpipe import settings
 from docpipe.model import DEFAULT_PARAMS, ModelError, load_model, model_version, train_model
@@ -53,23 +55,25 @@ class Classifier:
         self.version = version
         self.hint_weight = hint_weight
         self._columns = [taxonomy.labels.index(c) for c in pipeline.classes_]
-        self._weights, self._names = _term_weights(pipeline, taxonomy)
+        self._weights = _class_weights(pipeline, taxonomy)
+        self._hashers = _hashers(pipeline)
 
     def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> list[Prediction]:
         """One Prediction per text; ``hints`` (same length, '' for none) name heading categories."""
         if not texts:
             return []
         labels = self.taxonomy.labels
-        features = self.pipeline[:-1].transform(list(texts))
-        raw = self.pipeline[-1].predict_proba(features)
+        normalised = self.pipeline[0].transform(list(texts))
+        features = self.pipeline[1].transform(normalised).tocsr()  # hashed: for the terms
+        raw = self.pipeline[-1].predict_proba(self.pipeline[2].transform(features))
         probs = np.zeros((len(texts), len(labels)))
         probs[:, self._columns] = raw
         if hints is not None:
             probs = self._apply_hints(probs, hints)
-        rows = features.tocsr()
+        ptr, idx, data = features.indptr, features.indices, features.data
         return [
-            self._prediction(probs[i], rows.indices[lo:hi], rows.data[lo:hi])
-            for i, (lo, hi) in enumerate(zip(rows.indptr[:-1], rows.indptr[1:], strict=True))
+            self._prediction(probs[i], normalised[i], idx[lo:hi], data[lo:hi])
+            for i, (lo, hi) in enumerate(pairwise(ptr))
         ]
 
     def _apply_hints(self, probs: np.ndarray, hints: Sequence[str]) -> np.ndarray:
@@ -82,7 +86,9 @@ class Classifier:
         probs = probs * prior
         return probs / probs.sum(axis=1, keepdims=True)
 
-    def _prediction(self, row: np.ndarray, idx: np.ndarray, values: np.ndarray) -> Prediction:
+    def _prediction(
+        self, row: np.ndarray, text: str, idx: np.ndarray, values: np.ndarray
+    ) -> Prediction:
         labels, tax = self.taxonomy.labels, self.taxonomy
         order = np.argsort(-row, kind="stable")
         best, second = int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
@@ -94,24 +100,41 @@ class Classifier:
             merged_label=tax.merged(label),
             needs_review=bool(row[best] < tax.review_threshold),
             secondary=labels[second] if close else "",
-            terms=self._terms(best, idx, values),
+            terms=self._terms(best, text, idx, values),
         )
 
-    def _terms(self, column: int, idx: np.ndarray, values: np.ndarray) -> tuple[str, ...]:
-        """Readable features with the largest positive contribution to the chosen class."""
-        contrib = values * self._weights[column, idx]
+    def _terms(
+        self, column: int, text: str, idx: np.ndarray, values: np.ndarray
+    ) -> tuple[str, ...]:
+        """Readable n-grams of ``text`` with the largest positive contribution to the class.
+
+        Features are hashed, so the n-grams come from analysing the text again and hashing
+        each one to its column.
+        """
+        value = dict(zip(idx.tolist(), values.tolist(), strict=True))
+        weights = self._weights[column]
+        scored = []
+        for kind, offset, analyse, n_features in self._hashers:
+            for gram in set(analyse(text)):
+                if len(gram) < 2:  # one character: never shown, skip hashing it
+                    continue
+                j = offset + _bucket(gram, n_features)
+                contribution = value.get(j, 0.0) * weights[j]
+                if contribution > 0:
+                    scored.append((contribution, kind, gram))
+        scored.sort(reverse=True)
         terms: list[str] = []
-        for j in np.argsort(-contrib):
-            if contrib[j] <= 0 or len(terms) == TERMS:
-                break
-            term = self._names[idx[j]]
+        for _, kind, gram in scored:
+            term = _readable(kind, gram)
             if term and not any(term in t or t in term for t in terms):
                 terms.append(term)
+                if len(terms) == TERMS:
+                    break
         return tuple(terms)
 
 
-def _term_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> tuple[np.ndarray, list[str]]:
-    """Per-category feature weights (taxonomy rows, centred across categories) and names."""
+def _class_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> np.ndarray:
+    """Per-category weights of the hashed columns (taxonomy rows, centred across categories)."""
     clf = pipeline[-1]
     estimators = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
     mats = []
@@ -124,20 +147,37 @@ def _term_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> tuple[np.ndarray, l
         mats.append(w)
     weights = np.mean(mats, axis=0)
     weights = weights - weights.mean(axis=0, keepdims=True)
-    full = np.zeros((len(taxonomy.labels), weights.shape[1]))
+    kept = pipeline[2].get_support()  # back from the selected columns to the hashed ones
+    full = np.zeros((len(taxonomy.labels), kept.size))
     for j, cls in enumerate(pipeline.classes_):
-        full[taxonomy.labels.index(cls)] = weights[j]
-    names = [_readable(n) for n in pipeline[-2].get_feature_names_out()]
-    return full, names
+        full[taxonomy.labels.index(cls), kept] = weights[j]
+    return full
 
 
-def _readable(feature: str) -> str:
-    """'word__公款 吃喝' → '公款吃喝', 'char__走过场' → '走过场'; '' for a feature a reader
-    would not recognise (one character, punctuation, a character n-gram that is no word)."""
-    kind, _, term = feature.partition("__")
-    if kind == "word" and min(len(w) for w in term.split(" ")) < 2:
+def _hashers(pipeline: Pipeline) -> list[tuple[str, int, Callable[[str], list[str]], int]]:
+    """(kind, column offset, analyser, width) of each hashed block of the feature union."""
+    blocks, offset = [], 0
+    for kind, block in pipeline[1].transformer_list:
+        hasher = block.named_steps["hash"]
+        blocks.append((kind, offset, hasher.build_analyzer(), hasher.n_features))
+        offset += hasher.n_features
+    return blocks
+
+
+def _bucket(gram: str, n_features: int) -> int:
+    """The column HashingVectorizer gives ``gram`` (same murmurhash3 and modulo)."""
+    h = int(murmurhash3_32(gram, seed=0))
+    if h == -(2**31):  # abs() of INT_MIN is undefined; sklearn special-cases it the same way
+        return (2**31 - 1 - (n_features - 1)) % n_features
+    return abs(h) % n_features
+
+
+def _readable(kind: str, gram: str) -> str:
+    """'公款 吃喝' (word bigram) → '公款吃喝'; '' for an n-gram a reader would not recognise
+    (one character, punctuation, a particle bigram, a character n-gram that is no word)."""
+    if kind == "word" and min(len(w) for w in gram.split(" ")) < 2:
         return ""  # a bigram with a particle ("的 问题") reads as noise
-    term = _NOT_WORD.sub("", term)
+    term = _NOT_WORD.sub("", gram)
     if len(term) < 2 or (kind == "char" and not get_segmenter().is_word(term)):
         return ""
     return term

@@ -75,6 +75,7 @@ def group_similar(
     limit = settings.threshold if threshold is None else threshold
     words = _words_fn(tokenize, stopwords)
     vectors = [words(t) for t in texts]
+    norms = [_norm(v) for v in vectors]  # each vector's norm once, not once per comparison
     seeds: list[int] = []
     members: list[list[int]] = []
     by_word: dict[str, set[int]] = {}  # word -> groups whose seed holds it
@@ -82,7 +83,8 @@ def group_similar(
         candidates = {g for w in vector for g in by_word.get(w, ())}
         best, best_score = -1, 0.0
         for g in sorted(candidates):
-            score = _cosine(vector, vectors[seeds[g]])
+            seed = seeds[g]
+            score = _cosine(vector, vectors[seed], norms[index] * norms[seed])
             if score > best_score:
                 best, best_score = g, score
         if best >= 0 and best_score >= limit:
@@ -92,7 +94,7 @@ def group_similar(
         members.append([index])
         for w in vector:
             by_word.setdefault(w, set()).add(len(seeds) - 1)
-    groups = [Group(_central_first(m, vectors)) for m in members]
+    groups = [Group(_central_first(m, vectors, norms)) for m in members]
     return sorted(groups, key=lambda g: (-g.count, min(g.members)))
 
 
@@ -137,21 +139,29 @@ def _words_fn(tokenize: Tokenize | None, stopwords: frozenset[str] | None) -> Ca
     return words
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _norm(a: Counter[str]) -> float:
+    return math.sqrt(sum(n * n for n in a.values()))
+
+
+def _cosine(a: Counter[str], b: Counter[str], norm: float | None = None) -> float:
+    """Cosine of two word counts; ``norm`` is |a|·|b| when the caller already knows it."""
     if not a or not b:
         return 0.0
+    if len(b) < len(a):  # walk the shorter one: counts are integers, so the sum is the same
+        a, b = b, a
     dot = sum(n * b[w] for w, n in a.items() if w in b)
-    norm = math.sqrt(sum(n * n for n in a.values())) * math.sqrt(sum(n * n for n in b.values()))
-    return dot / norm
+    return dot / (norm if norm is not None else _norm(a) * _norm(b))
 
 
-def _central_first(members: list[int], vectors: list[Counter[str]]) -> tuple[int, ...]:
+def _central_first(members: list[int], vectors: list[Counter[str]],
+                   norms: list[float]) -> tuple[int, ...]:
     """The member most similar to the others first (ties: the shorter text, then the earlier)."""
     if len(members) <= 2:
         return tuple(members)
 
     def centrality(i: int) -> tuple[float, int, int]:
-        total = sum(_cosine(vectors[i], vectors[j]) for j in members if j != i)
+        total = sum(_cosine(vectors[i], vectors[j], norms[i] * norms[j])
+                    for j in members if j != i)
         return (-total, sum(vectors[i].values()), i)
 
     rep = min(members, key=centrality)

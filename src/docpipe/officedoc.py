@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,6 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from docpipe.fsutil import atomic_write_bytes, atomic_write_text, inside, safe_name, stable_zip
@@ -207,9 +209,7 @@ def render_docx(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
                 _text(para, line, fmt.body_font, fmt.body_pt, fmt)
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)  # 右空四字
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return stable_zip(buffer.getvalue())
+    return _stable_docx(doc)
 
 
 def write_draft(folder: Path, stem: str, draft: Draft, fmt: PageFormat = GB9704) -> dict[str, str]:
@@ -345,10 +345,52 @@ def _table(doc: Any, rows: tuple[tuple[str, ...], ...], fmt: PageFormat) -> None
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = fmt.body_pt - 2  # 表格文字可小于正文：4号
-    for r, cells in enumerate(rows):
-        for c in range(width):
-            para = table.cell(r, c).paragraphs[0]
+    # The new table has no merged cells, so row r's w:tc elements are its cells 0..width-1;
+    # reading them directly avoids table.cell(), which rebuilds the whole cell grid per call.
+    for r, (cells, tr) in enumerate(zip(rows, table._tbl.tr_lst, strict=True)):
+        for c, tc in enumerate(tr.tc_lst):
+            para = _Cell(tc, table).paragraphs[0]
             font = fmt.heading1_font if r == 0 else fmt.body_font
             _text(para, cells[c] if c < len(cells) else "", font, size, fmt)
             para.paragraph_format.line_spacing = Pt(size * 1.5)
     doc.add_paragraph()
+
+
+def _stable_docx(doc: Any) -> bytes:
+    """``doc.save()`` followed by ``stable_zip``, in one pass: the same bytes, zipped once.
+
+    Writes the parts in python-docx's own order through its PackageWriter, with the fixed
+    member timestamps of ``stable_zip``; falls back to save + stable_zip if python-docx's
+    writer ever changes shape.
+    """
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = doc.part.package
+        parts = package.parts
+        for part in parts:
+            part.before_marshal()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            writer = _StableZipWriter(zf)
+            PackageWriter._write_content_types_stream(writer, parts)
+            PackageWriter._write_pkg_rels(writer, package.rels)
+            PackageWriter._write_parts(writer, parts)
+        return out.getvalue()
+    except AttributeError:  # pragma: no cover - another python-docx
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return stable_zip(buffer.getvalue())
+
+
+class _StableZipWriter:
+    """python-docx's physical package writer interface, with ``stable_zip``'s member fields."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self._zf = zf
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        self._zf.writestr(info, blob)

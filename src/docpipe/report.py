@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,13 @@ from docpipe.serialize import dumps, loads
 from docpipe.taxonomy import Taxonomy
 
 REPORT_JSON = "report.json"
+# Every item of a document repeats its path: decode each path once.
+_display_path = lru_cache(maxsize=4096)(display_path)
 
 
 def item_json(item: Item) -> dict[str, Any]:
     return {
-        "path": display_path(item.path),
+        "path": _display_path(item.path),
         "unit": item.unit,
         "doc_type": item.doc_type,
         "index": item.index,

@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -95,5 +95,14 @@ def get_segmenter() -> Segmenter:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words of an already normalised text; module-level so fitted pipelines can be saved."""
-    return get_segmenter().cut(text)
+    """Words of an already normalised text; module-level so fitted pipelines can be saved.
+
+    Recent results are cached: the classifier segments each text twice (features, then the
+    terms that explain the decision).
+    """
+    return list(_cut_recent(text))
+
+
+@lru_cache(maxsize=4096)
+def _cut_recent(text: str) -> tuple[str, ...]:
+    return tuple(get_segmenter().cut(text))
