@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docpipe import bench, benchwork
+from docpipe import bench, benchwork, pipeline, segment
 
 _TRAINING = {
     "形式主义": ["会议太多，一周开五六个会", "文件照抄照转，没有具体措施", "检查评比过多",
@@ -39,11 +39,20 @@ def tiny_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return model
 
 
+@pytest.fixture(autouse=True)
+def _unwrapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker the timers wrap the stage functions in this process: undo that after."""
+    for name in ("read_docx", "describe_document", "split_items", "classify_items"):
+        monkeypatch.setattr(pipeline, name, getattr(pipeline, name))
+    monkeypatch.setattr(segment.Segmenter, "cut", segment.Segmenter.cut)
+    monkeypatch.setattr(benchwork, "_worker", {})
+
+
 def test_smoke_run_writes_results_with_every_stage(tmp_path: Path, tiny_model: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     results = tmp_path / "results"
     code = bench.main(["--sizes", "20", "--repeat", "1", "--prefect", "none", "--workers", "1",
-                       "--units", "3", "--work", str(tmp_path / "work"),
+                       "--units", "3", "--batch-size", "8", "--work", str(tmp_path / "work"),
                        "--results", str(results), "--name", "smoke"])
     assert code == 0
     data = json.loads((results / "smoke.json").read_text("utf-8"))
@@ -54,6 +63,8 @@ def test_smoke_run_writes_results_with_every_stage(tmp_path: Path, tiny_model: P
     stages = {row["stage"] for row in pipe["stages"]}
     assert set(benchwork.STAGES) | {"scan", "plan", "catalog", "outputs"} <= stages
     assert pipe["peak_rss_mib"] > 0
+    in_pool = sum(row["wall_s"] for row in pipe["stages"] if row["stage"] in benchwork.STAGES)
+    assert in_pool <= pipe["wall_s"]
     assert {"python_docx", "reader", "jieba"} <= set(run["baselines"])
     # the reader and python-docx read the same documents; jieba cut the reader's text
     assert run["baselines"]["reader"]["units"] == run["baselines"]["python_docx"]["units"] == 20
@@ -74,3 +85,11 @@ def test_rss_sampler_sees_this_process() -> None:
     with benchwork.RssSampler(interval=0.01) as rss:
         block = bytearray(32 * 2**20)
     assert rss.peak_kib >= 32 * 1024 and block
+
+
+def test_stage_timers_wrap_once_however_many_batches_run_in_this_process(
+        tiny_model: Path) -> None:
+    benchwork.start_pipeline_worker(str(tiny_model))
+    benchwork.start_pipeline_worker(str(tiny_model))  # the next batch
+    wrapped = pipeline.read_docx.__wrapped__  # type: ignore[attr-defined]
+    assert not hasattr(wrapped, "__wrapped__")

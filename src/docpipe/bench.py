@@ -210,8 +210,8 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
     model_arg = str(model) if model else None
     if workers <= 1 or len(batch) < 2 * workers:
         benchwork.start_pipeline_worker(model_arg)
-        results, timers, load, _ = benchwork.pipeline_chunk(batch, units)
-        return results, timers, [load], 0
+        results, own, load, _ = benchwork.pipeline_chunk(batch, units)
+        return results, own, [load], 0
     chunks = list(benchwork.chunked(batch, max(1, min(64, len(batch) // (workers * 4)))))
     with ProcessPoolExecutor(workers, mp_context=_SPAWN,
                              initializer=benchwork.start_pipeline_worker,

@@ -118,6 +118,9 @@ def start_pipeline_worker(model: str | None) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     _worker["classifier"] = load_classifier(Path(model) if model else None)
     _worker["load"] = (time.perf_counter() - wall, time.process_time() - cpu)
+    if _worker.get("timed"):  # one worker = this process, called once per batch: wrap once
+        return
+    _worker["timed"] = True
     for stage, name in (("read", "read_docx"), ("describe", "describe_document"),
                         ("split", "split_items"), ("classify", "classify_items")):
         setattr(pipeline, name, _timed(stage, getattr(pipeline, name)))

@@ -100,7 +100,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from docpipe.inbox import display_path
+    from docpipe.fsutil import display_path
     from docpipe.ingest import read_docx
 
     for path in _files(args.files):
@@ -145,7 +145,8 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _items(args: argparse.Namespace) -> int:
     from docpipe.doctype import describe_document
-    from docpipe.inbox import display_path, read_units_csv
+    from docpipe.fsutil import display_path
+    from docpipe.inbox import read_units_csv
     from docpipe.ingest import read_docx
     from docpipe.items import split_items
     from docpipe.records import InboxFile
@@ -178,6 +179,8 @@ def _classify(args: argparse.Namespace) -> int:
     from docpipe.report import prediction_json
 
     classifier = load_classifier(Path(args.model) if args.model else None)
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 must not stop the stream
+        sys.stdin.reconfigure(errors="replace")
     for chunk in _batched(_stdin_items(sys.stdin), 256):
         texts = [t for t, _ in chunk]
         hints = [h for _, h in chunk]

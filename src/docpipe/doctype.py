@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 
 import opencc
 
+from docpipe.fsutil import display_path
 from docpipe.records import DocInfo, InboxFile, SourceDocument, UnitInfo
 from docpipe.settings import config_path
 
@@ -264,7 +265,8 @@ def describe_document(doc: SourceDocument, inbox_file: InboxFile,
     """What the document is and who sent it."""
     from docpipe.units import resolve_unit  # units matches names with compact(): import cycle
 
-    filename = PurePath(inbox_file.relpath or inbox_file.path).name
+    # Names from Windows may be GBK bytes (surrogates here): match on their decoded form.
+    filename = PurePath(display_path(inbox_file.relpath or inbox_file.path)).name
     doc_type, confidence = detect_doc_type(doc, filename)
     unit, source, known = resolve_unit(doc, inbox_file, units)
     return DocInfo(doc_type, confidence, unit, source, known, document_title(doc))

@@ -10,6 +10,19 @@ from pathlib import Path
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
+def display_path(path: str) -> str:
+    """A printable, UTF-8-safe form of a path whose bytes may not be UTF-8 (GBK from Windows)."""
+    raw = os.fsencode(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def safe_name(name: str, fallback: str = "未命名") -> str:
     """A file-name component that cannot escape its folder (no separators, no '..')."""
     cleaned = _UNSAFE.sub("_", name).strip(" .")
@@ -25,6 +38,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for the office to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -32,8 +46,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: Path, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
+    # A stray undecodable file name must not stop a run: escape it rather than fail.
+    return atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 def inside(root: Path, path: Path) -> bool:

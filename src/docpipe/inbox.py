@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from docpipe.fsutil import display_path
 from docpipe.records import InboxFile, UnitInfo
 
 UNITS_CSV = "units.csv"
@@ -45,19 +46,6 @@ class Inbox:
     units: Mapping[str, UnitInfo]
     files: tuple[InboxFile, ...]
     skipped: tuple[Skipped, ...] = ()
-
-
-def display_path(path: str) -> str:
-    """A printable, UTF-8-safe form of a path whose bytes may not be UTF-8 (GBK from Windows)."""
-    raw = os.fsencode(path)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace")
 
 
 def read_units_csv(path: Path) -> dict[str, UnitInfo]:
@@ -107,7 +95,7 @@ def scan_inbox(root: str | os.PathLike[str]) -> Inbox:
         dirnames.sort()
         here = Path(dirpath)
         rel_dir = here.relative_to(base)
-        unit = rel_dir.parts[0] if rel_dir.parts else ""
+        unit = display_path(rel_dir.parts[0]) if rel_dir.parts else ""  # a name, not a path
         for name in sorted(filenames):
             path = here / name
             relpath = str(rel_dir / name) if rel_dir.parts else name
@@ -117,7 +105,7 @@ def scan_inbox(root: str | os.PathLike[str]) -> Inbox:
             if reason:
                 skipped.append(Skipped(display_path(relpath), reason))
                 continue
-            files.append(InboxFile(str(path), relpath, unit))
+            files.append(InboxFile(str(path), display_path(relpath), unit))
         for name in list(dirnames):
             if name.startswith("."):
                 skipped.append(Skipped(display_path(str(rel_dir / name)), "hidden folder"))

@@ -300,6 +300,8 @@ def _set_page(section: Any, fmt: PageFormat) -> None:
 
 
 def _text(para: DocxParagraph, text: str, font: str, size: float, fmt: PageFormat) -> None:
+    # XML cannot carry lone surrogates (an undecodable file name): escape them, never fail.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     run = para.add_run(text)
     run.font.size = Pt(size)
     _set_rfonts(run._r.get_or_add_rPr(), font, fmt.latin_font)
@@ -372,7 +374,7 @@ def _stable_docx(doc: Any) -> bytes:
             part.before_marshal()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zf:
-            writer = _StableZipWriter(zf)
+            writer: Any = _StableZipWriter(zf)  # duck-types python-docx's PhysPkgWriter
             PackageWriter._write_content_types_stream(writer, parts)
             PackageWriter._write_pkg_rels(writer, package.rels)
             PackageWriter._write_parts(writer, parts)

@@ -5,6 +5,7 @@ This is what both front ends (the CLI and the Prefect flow) call.  It never impo
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,16 +15,25 @@ from pathlib import Path
 
 from docpipe.classify import Classifier, classify_items, load_classifier
 from docpipe.doctype import describe_document
-from docpipe.fsutil import remove_stale_temps
+from docpipe.fsutil import display_path, remove_stale_temps
 from docpipe.inbox import Inbox
 from docpipe.ingest import Limits, read_docx
 from docpipe.items import split_items
-from docpipe.records import DocStatus, DocumentResult, InboxFile, RunReport, UnitInfo, UnitSummary
+from docpipe.records import (
+    DocStatus,
+    DocumentResult,
+    ErrorCode,
+    InboxFile,
+    RunReport,
+    UnitInfo,
+    UnitSummary,
+)
 from docpipe.report import build_report, report_paths, write_report, write_run_files
 from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
 DEFAULT_LIMITS = Limits()
+log = logging.getLogger(__name__)
 
 
 def process_file(
@@ -32,13 +42,30 @@ def process_file(
     classifier: Classifier,
     limits: Limits = DEFAULT_LIMITS,
 ) -> DocumentResult:
-    """Read, describe, split and classify one file; a bad file comes back rejected, never raised."""
+    """Read, describe, split and classify one file; a bad file comes back rejected, never raised.
+
+    A defect of ours on one file (any exception past the reader) also becomes a rejected record,
+    with the exception named, so that one file never stops a batch.
+    """
     document = read_docx(source.path, limits)
     if not document.ok:
         return DocumentResult(source, document, None)
-    info = describe_document(document, source, units)
-    items = split_items(document, info)
-    return DocumentResult(source, document, info, tuple(classify_items(items, classifier)))
+    try:
+        info = describe_document(document, source, units)
+        items = split_items(document, info)
+        return DocumentResult(source, document, info, tuple(classify_items(items, classifier)))
+    except Exception as exc:  # recorded as a rejection, never swallowed silently
+        log.exception("internal error on %s", display_path(source.path))
+        failed = replace(
+            document,
+            status=DocStatus.REJECTED,
+            error_code=ErrorCode.INTERNAL_ERROR,
+            message=f"docpipe failed on this file ({type(exc).__name__}: {exc}); the file was "
+            "kept in the inbox — please report it to the docpipe maintainers",
+            paragraphs=(),
+            tables=(),
+        )
+        return DocumentResult(source, failed, None)
 
 
 def process_files(
@@ -104,7 +131,16 @@ def summarise_all(
         summarise_unit(inbox.units.get(name) or UnitInfo(name, known=False), unit_results, taxonomy)
         for name, unit_results in by_unit.items()
     ]
-    return sorted(summaries, key=lambda s: (s.group or "~", s.unit))
+    # units.csv order: groups as they first appear, units within a group as listed
+    groups = list(dict.fromkeys(u.group for u in inbox.units.values() if u.group))
+    listed = list(inbox.units)
+
+    def order(s: UnitSummary) -> tuple[int, int, str]:
+        group = groups.index(s.group) if s.group in groups else len(groups)
+        unit = listed.index(s.unit) if s.unit in listed else len(listed)
+        return (group, unit, s.unit)
+
+    return sorted(summaries, key=order)
 
 
 def write_outputs(

@@ -206,3 +206,4 @@ class RunReport:
     duplicates: tuple[tuple[str, str], ...]  # (path, duplicate of)
     units: tuple[UnitSummary, ...]
     outputs: Mapping[str, str] = field(default_factory=dict)  # name -> path
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): lock files, hidden files, links

@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docpipe.fsutil import atomic_write_text
-from docpipe.inbox import Inbox, display_path
+from docpipe.fsutil import atomic_write_text, display_path
+from docpipe.inbox import Inbox
 from docpipe.records import (
     ClassifiedItem,
     DocStatus,
@@ -105,6 +105,7 @@ def build_report(
         if r.document.status is DocStatus.DUPLICATE
     )
     processed = sum(r.document.ok for r in results)
+    skipped = tuple((s.relpath, s.reason) for s in inbox.skipped)
     return RunReport(
         str(inbox.root),
         str(out_dir),
@@ -115,6 +116,7 @@ def build_report(
         duplicates,
         tuple(summaries),
         dict(outputs or {}),
+        skipped,
     )
 
 
@@ -158,13 +160,18 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         "",
         f"- inbox: {report.inbox}",
         f"- documents: {report.documents} (processed {report.processed}, "
-        f"rejected {len(report.rejected)}, duplicates {len(report.duplicates)})",
+        f"rejected {len(report.rejected)}, duplicates {len(report.duplicates)}, "
+        f"skipped {len(report.skipped)})",
         f"- model: {report.model_version}",
         "",
     ]
     if report.rejected:
         lines += ["## Rejected files", ""]
         lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.rejected]
+        lines.append("")
+    if report.skipped:
+        lines += ["## Skipped (not submissions)", ""]
+        lines += [f"- {path}: {reason}" for path, reason in report.skipped]
         lines.append("")
     if report.duplicates:
         lines += ["## Duplicates (counted once)", ""]
@@ -175,8 +182,8 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for u in report.units:
-        name = u.unit or "(no unit folder)"
-        if not u.known:
+        name = u.unit or "(files directly under the inbox, unit not found)"
+        if u.unit and not u.known:
             name += " (not in units.csv)"
         row = [
             name,

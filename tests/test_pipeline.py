@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import write_docx
+from docpipe import pipeline
+from docpipe.inbox import scan_inbox
+from docpipe.records import DocStatus
+from docpipe.taxonomy import load_taxonomy
+
+
+def _run(inbox_dir: Path, out: Path) -> None:
+    found = scan_inbox(inbox_dir)
+    results = pipeline.mark_duplicates(pipeline.process_files(found.files, found.units))
+    taxonomy = load_taxonomy()
+    summaries = pipeline.summarise_all(found, results, taxonomy)
+    pipeline.write_outputs(out, found, results, summaries, taxonomy, "test")
+
+
+def test_gbk_named_folder_and_file_are_processed(small_inbox: Path, tmp_path: Path) -> None:
+    folder = small_inbox / os.fsdecode("自治区民政厅".encode("gbk"))
+    write_docx(
+        folder / os.fsdecode("意见建议汇总表.docx".encode("gbk")),
+        ["征求意见建议汇总表"],
+        table=[["序号", "意见内容"], ["1", "有的干部对群众来信不闻不问，推诿扯皮。"]],
+    )
+    out = tmp_path / "out"
+    _run(small_inbox, out)
+    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text("utf-8").splitlines()]
+    row = next(d for d in docs if d["path"] == "自治区民政厅/意见建议汇总表.docx")
+    assert row["status"] == "ok" and row["unit"] == "自治区民政厅" and row["items"] == 1
+    assert (out / "units" / "自治区民政厅" / "summary.json").exists()
+
+
+def test_a_defect_on_one_file_becomes_a_rejection(
+    small_inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.split_items
+
+    def fragile(doc, info):  # type: ignore[no-untyped-def]
+        if "座谈会" in doc.path:
+            raise ValueError("boom")
+        return real(doc, info)
+
+    monkeypatch.setattr(pipeline, "split_items", fragile)
+    found = scan_inbox(small_inbox)
+    results = pipeline.process_files(found.files, found.units)
+    failed = [r for r in results if r.document.error_code == "internal_error"]
+    assert [r.source.relpath for r in failed] == ["自治区教育厅/座谈会记录.docx"]
+    assert "ValueError: boom" in failed[0].document.message
+    assert sum(r.document.ok for r in results) == 3  # the others went on
+
+
+def test_duplicates_are_counted_once_under_the_first_file(small_inbox: Path) -> None:
+    original = small_inbox / "自治区财政厅" / "意见建议汇总表.docx"
+    shutil.copy(original, small_inbox / "自治区教育厅" / "意见建议汇总表(1).docx")
+    found = scan_inbox(small_inbox)
+    results = pipeline.mark_duplicates(pipeline.process_files(found.files, found.units))
+    dup = [r for r in results if r.document.status is DocStatus.DUPLICATE]
+    assert [(r.source.relpath, r.document.duplicate_of) for r in dup] == [
+        ("自治区财政厅/意见建议汇总表.docx", "自治区教育厅/意见建议汇总表(1).docx")
+    ]
+    assert dup[0].items == ()
+
+
+def test_outputs_are_readable_by_others(small_inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        _run(small_inbox, out)
+    finally:
+        os.umask(old)
+    assert (out / "items.jsonl").stat().st_mode & 0o777 == 0o644
+
+
+def test_parallel_workers_give_the_same_results(small_inbox: Path) -> None:
+    from docpipe.report import classified_json, document_json
+
+    def rows(results):  # type: ignore[no-untyped-def]
+        # as written out: probabilities to 4 places (BLAS threads differ in the last bits)
+        return [(document_json(r), [classified_json(ci) for ci in r.items]) for r in results]
+
+    found = scan_inbox(small_inbox)
+    one = pipeline.process_files(found.files, found.units)
+    two = pipeline.process_files(found.files, found.units, workers=2)
+    assert rows(one) == rows(two)
+    assert [r.document for r in one] == [r.document for r in two]
