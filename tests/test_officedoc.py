@@ -71,12 +71,15 @@ def test_page_size_and_margins(docx_bytes: bytes) -> None:
 def test_document_grid_22_lines_of_28_chars(docx_bytes: bytes) -> None:
     section = Document(io.BytesIO(docx_bytes)).sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     pitch = int(grid.get(qn("w:linePitch")))
     assert pitch == 579  # 28.95 pt
     assert pitch * 22 <= Mm(297 - 37 - 35).twips < pitch * 23
-    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # points per character
-    assert abs(char_pitch * 28 - Mm(210 - 28 - 26).pt) < 0.5
+    normal = Document(io.BytesIO(docx_bytes)).styles["Normal"].element
+    spacing = normal.find(qn("w:rPr")).find(qn("w:spacing"))
+    char_pitch = 16 + int(spacing.get(qn("w:val"))) / 20  # points per character
+    width = Mm(210 - 28 - 26).pt
+    assert char_pitch * 28 <= width < char_pitch * 29  # exactly 28 characters per line
 
 
 def test_fonts_are_east_asian_and_sized(docx_bytes: bytes) -> None:

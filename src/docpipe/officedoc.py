@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -108,10 +109,15 @@ class PageFormat:
         return int(Mm(text_height_mm).twips // self.lines)
 
     @property
-    def char_space(self) -> int:
-        """Word's w:charSpace: extra pitch per character over the body size, in 1/4096 pt."""
+    def char_spacing_twentieths(self) -> int:
+        """Character spacing (w:spacing, 1/20 pt) that fits ``chars`` body characters per line.
+
+        A line grid keeps 22 lines; 28 characters come from tightening the spacing by a
+        fraction of a point.  A character grid (linesAndChars with a negative charSpace) gives
+        28 in Word but LibreOffice then puts every character in two cells (14 per line).
+        """
         text_width_pt = Mm(210 - self.left_mm - self.right_mm).pt
-        return round((text_width_pt / self.chars - self.body_pt) * 4096)
+        return math.floor((text_width_pt / self.chars - self.body_pt) * 20)
 
 
 GB9704 = PageFormat()
@@ -281,6 +287,9 @@ def _set_defaults(doc: Any, fmt: PageFormat) -> None:
     pf.space_after = Pt(0)
     pf.line_spacing = Twips(fmt.line_pitch_twips)  # a Length → lineRule="exact"
     pf.widow_control = False  # widow control breaks the fixed 22-line page
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(fmt.char_spacing_twentieths))
+    normal.element.get_or_add_rPr().append(spacing)  # 28 characters per line (see PageFormat)
 
 
 def _set_page(section: Any, fmt: PageFormat) -> None:
@@ -294,9 +303,9 @@ def _set_page(section: Any, fmt: PageFormat) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(fmt.line_pitch_twips))
-    grid.set(qn("w:charSpace"), str(fmt.char_space))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _text(para: DocxParagraph, text: str, font: str, size: float, fmt: PageFormat) -> None:
