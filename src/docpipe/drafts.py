@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from docpipe.dedupe import Tokenize, group_similar
-from docpipe.fsutil import atomic_write_text, inside, safe_name
+from docpipe.fsutil import atomic_write_text, display_path, inside, safe_name
 from docpipe.officedoc import Block, BlockKind, Draft, write_draft
 from docpipe.progress import (
     INBOX_ROOT,
@@ -43,6 +44,7 @@ from docpipe.review import (
     find_rectification_gaps,
     load_review_rules,
 )
+from docpipe.settings import config_path
 from docpipe.summarise import merged_phrase, summary_draft
 from docpipe.taxonomy import Taxonomy
 
@@ -344,18 +346,42 @@ def write_region_outputs(
     return written
 
 
+def main_topics(texts: Sequence[str], limit: int = 5) -> list[str]:
+    """The campaign terms (user dictionary) that the most items mention: "主要集中在…等方面".
+
+    Empty when the items share none, rather than a list of framing words.
+    """
+    counts = Counter(term for text in texts for term in _campaign_terms() if term in text)
+    joined = "\n".join(texts)  # ties in the order the items first use them (门难进、脸难看…)
+    chosen: list[str] = []
+    for term, n in sorted(counts.items(), key=lambda kv: (-kv[1], joined.find(kv[0]))):
+        if n >= 2 and not any(term in c or c in term for c in chosen):
+            chosen.append(term)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+@cache
+def _campaign_terms() -> tuple[str, ...]:
+    path = config_path("userdict.txt")
+    lines = path.read_text("utf-8").splitlines() if path.exists() else []
+    return tuple(dict.fromkeys(w for line in lines if (w := line.split(" ")[0].strip())
+                               and len(w) >= 2))
+
+
 def _category_blocks(label: str, members: list[ClassifiedItem], phrases: Mapping[str, str],
                      limit: int, tokenize: Tokenize | None) -> tuple[list[Block], dict[str, Any]]:
     groups = group_similar([ci.item.text for ci in members], tokenize=tokenize)
     blocks = [Block(BlockKind.HEADING2, f"{phrases.get(label, label)}（{len(members)}条）")]
-    terms = Counter(t for ci in members for t in ci.prediction.terms)
-    if terms:
-        top = "、".join(t for t, _ in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
-        blocks.append(Block(BlockKind.PARAGRAPH, f"主要集中在{top}等方面。"))
+    topics = main_topics([ci.item.text for ci in members])
+    if topics:
+        blocks.append(Block(BlockKind.PARAGRAPH, f"主要集中在{'、'.join(topics)}等方面。"))
+    merged = len(groups) < len(members)
+    lead = (f"合并相近意见后归纳为{len(groups)}类" if merged else f"共{len(groups)}条")
+    listed = f"，列出{'意见较集中的' if merged else ''}前{limit}{'类' if merged else '条'}"
     blocks.append(Block(BlockKind.PARAGRAPH,
-                        f"合并相近意见后归纳为{len(groups)}类"
-                        + (f"，列出意见较集中的前{limit}类" if len(groups) > limit else "")
-                        + "："))
+                        lead + (listed if len(groups) > limit else "") + "："))
     for g in groups[:limit]:
         text = _short(members[g.representative].item.text)
         blocks.append(Block(BlockKind.ITEM, f"{text}（同类意见{g.count}条）" if g.count > 1
@@ -368,7 +394,8 @@ def _category_blocks(label: str, members: list[ClassifiedItem], phrases: Mapping
     data = {
         "count": len(members),
         "groups": [{"text": members[g.representative].item.text, "count": g.count,
-                    "items": [members[i].item.locator for i in g.members],
+                    "items": [{"file": Path(display_path(members[i].item.path)).name,
+                               "locator": members[i].item.locator} for i in g.members],
                     "listed": n < limit}
                    for n, g in enumerate(groups)],
     }
