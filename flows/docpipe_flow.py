@@ -10,6 +10,7 @@ flow's own process (tasks called directly run there), never from Dask workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 from flows.env import configure_prefect_env
@@ -44,9 +45,11 @@ def prepare_model(model: str | None) -> str:
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def plan(found: Inbox, out: str, catalog: str | None, version: str) -> incremental.RunPlan:
+def plan(
+    found: Inbox, out: str, catalog: str | None, version: str, today: date
+) -> incremental.RunPlan:
     with Catalog(catalog_path(catalog, out)) as db:
-        return incremental.plan_run(found, db, Path(out), version)
+        return incremental.plan_run(found, db, Path(out), version, today)
 
 
 @task(cache_policy=NO_CACHE)
@@ -89,6 +92,7 @@ def write_outputs(
     run_plan: incremental.RunPlan,
     fresh: list[DocumentResult],
     version: str,
+    today: date,
 ) -> RunReport:
     with Catalog(catalog_path(catalog, out)) as db:
         db.forget_missing(f.path for f in found.files)
@@ -98,7 +102,7 @@ def write_outputs(
     summaries = pipeline.summarise_all(found, results, taxonomy)
     previous = incremental.baseline(Path(out), run_plan.state)
     report = pipeline.write_outputs(
-        Path(out), found, results, summaries, taxonomy, version, previous=previous
+        Path(out), found, results, summaries, taxonomy, version, previous=previous, today=today
     )
     incremental.mark_completed(Path(out), run_plan.state, report.outputs, previous)
     return report
@@ -113,12 +117,17 @@ def docpipe_run(
     batch_size: int = 500,
     distributed: bool = False,
     catalog: str | None = None,
+    as_of: date | None = None,
 ) -> RunReport:
-    """Process the new and changed files of INBOX and write every output under OUT."""
+    """Process the new and changed files of INBOX and write every output under OUT.
+
+    ``as_of`` dates the drafts and decides which deadlines have passed (default: today).
+    """
     logger = get_run_logger()
+    today = as_of or date.today()
     found = scan(inbox)
     version = prepare_model(model)
-    run_plan = plan(found, out, catalog, version)
+    run_plan = plan(found, out, catalog, version, today)
     logger.info(
         "inbox %s: %d files (%d new or changed, %d unchanged, %d gone)",
         inbox,
@@ -145,7 +154,7 @@ def docpipe_run(
     changed = reclassify(out, catalog, model, version)
     if changed:
         logger.info("reclassified %d stored items with model %s", changed, version)
-    report = write_outputs(out, catalog, found, run_plan, fresh, version)
+    report = write_outputs(out, catalog, found, run_plan, fresh, version, today)
     logger.info("processed %d, rejected %d", report.processed, len(report.rejected))
     create_markdown_artifact(
         format_report(report, load_taxonomy()),
@@ -183,6 +192,7 @@ def run(
     dask_address: str | None = None,
     dask_workers: int = 0,
     catalog: str | None = None,
+    as_of: date | None = None,
 ) -> RunReport:
     """Run the flow locally, on an existing Dask cluster (address) or on a local Dask cluster."""
     if not dask_address and dask_workers <= 0:
@@ -193,6 +203,7 @@ def run(
             workers=workers,
             batch_size=batch_size,
             catalog=catalog,
+            as_of=as_of,
         )
     from prefect_dask import DaskTaskRunner
 
@@ -216,4 +227,5 @@ def run(
         batch_size=batch_size,
         distributed=True,
         catalog=catalog,
+        as_of=as_of,
     )

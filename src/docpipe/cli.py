@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
         dask_address=args.dask_address,
         dask_workers=args.dask_workers,
         catalog=args.catalog,
+        as_of=args.as_of,
     )
     print(format_report(report, load_taxonomy()), end="")
     return EXIT_OK
@@ -230,6 +232,13 @@ def _bench(args: argparse.Namespace) -> int:
 # --- helpers --------------------------------------------------------------------------------
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
 def _progress_bar(done: int, total: int) -> None:
     """A one-line progress bar on the terminal (stderr), redrawn after each batch."""
     width = 30
@@ -322,6 +331,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1, help="processes for reading and classifying")
     run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="date the drafts and judge deadlines as of this day (default: today)",
+    )
     run.add_argument(
         "--catalog", help="catalog path or sqlite:/// URL (default: OUT/catalog.sqlite)"
     )

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from docpipe.classify import Classifier, classify_items, load_classifier
@@ -152,10 +153,12 @@ def write_outputs(
     model_version: str,
     *,
     previous: Path | None = None,
+    today: date | None = None,
 ) -> RunReport:
     """Write every output of a run under out_dir (atomically, file by file) and the run report.
 
-    ``previous`` is the progress.json of the run to compare with (the change since then).
+    ``previous`` is the progress.json of the run to compare with (the change since then);
+    ``today`` dates the drafts and decides which deadlines have passed (default: today).
     """
     from docpipe.drafts import write_region_outputs, write_unit_outputs
 
@@ -168,11 +171,13 @@ def write_outputs(
     for summary in summaries:
         unit = inbox.units.get(summary.unit) or UnitInfo(summary.unit, known=False)
         written = write_unit_outputs(
-            out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy
+            out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy, today=today
         )
         outputs.update({f"{summary.unit or '(inbox)'}/{k}": v for k, v in written.items()})
     outputs.update(
-        write_region_outputs(out_dir, summaries, results, inbox.units, taxonomy, previous=previous)
+        write_region_outputs(
+            out_dir, summaries, results, inbox.units, taxonomy, previous=previous, today=today
+        )
     )
     outputs.update(report_paths(out_dir))
     report = build_report(inbox, results, summaries, out_dir, model_version, outputs)

@@ -204,8 +204,10 @@ def build_progress(
             needs_review=summary.needs_review if summary else 0,
         ))
     groups = []
-    for group in sorted({u.group for u in progress}, key=lambda g: (g == NO_GROUP, g)):
-        members = tuple(sorted((u for u in progress if u.group == group), key=lambda u: u.unit))
+    # units.csv order: groups as they first appear there, units as listed; no group last
+    order = list(dict.fromkeys(u.group for u in progress))
+    for group in sorted(order, key=lambda g: (g == NO_GROUP, order.index(g))):
+        members = tuple(u for u in progress if u.group == group)
         groups.append(GroupProgress(group, members, _sum_counts(u.counts for u in members)))
     counts = _sum_counts(g.counts for g in groups)
     merged: Counter[str] = Counter({m: 0 for m in taxonomy.merged_labels})
@@ -302,7 +304,7 @@ def progress_draft(report: ProgressReport, taxonomy: Taxonomy, campaign: Campaig
     if not report.behind:
         blocks.append(Block(BlockKind.PARAGRAPH, "无。"))
     for u in report.behind:
-        late = "、".join(f"{t}（应于{d.month}月{d.day}日前报送）" for t, d in u.overdue)
+        late = "、".join(f"{t}（应于{cn_date(d)}前报送）" for t, d in u.overdue)
         blocks.append(Block(BlockKind.ITEM,
                             f"{u.unit or INBOX_ROOT}（{u.group}）：逾期未报{late}。"))
     return Draft(
