@@ -70,8 +70,13 @@ def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     reference = _snapshot(out)
     shutil.rmtree(out)
 
+    # its own process group, so that the kill takes Prefect's temporary server down with it
     proc = subprocess.Popen(
-        _command(inbox, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        _command(inbox, out),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 240
     while _stored(out) < 6 and proc.poll() is None and time.monotonic() < deadline:

@@ -413,6 +413,28 @@ def _machine() -> dict[str, Any]:
                                 1) if hasattr(os, "sysconf") else None}
 
 
+def _pin_model(folder: Path) -> None:
+    """Run on a snapshot of the model and its training data (this process and its children).
+
+    The unchanged rerun is only unchanged if the model version stays put: on a tree where the
+    classifier is being retrained, the snapshot keeps the run's figures comparable.
+    """
+    from docpipe import settings
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    training = settings.training_dir()
+    if training.is_dir():
+        shutil.copytree(training, folder / "training")
+        os.environ["DOCPIPE_TRAINING_DIR"] = str(folder / "training")
+    model = settings.model_path()
+    (folder / "model").mkdir(parents=True)
+    for source in (model, model.with_name(model.name + ".json")):
+        if source.exists():
+            shutil.copy2(source, folder / "model" / source.name)
+    os.environ["DOCPIPE_MODEL"] = str(folder / "model" / model.name)
+
+
 def format_summary(results: Sequence[Mapping[str, Any]]) -> str:
     """Markdown tables: stages at each size, baselines and ratios, scaling, reruns."""
     from docpipe.benchreport import summary_markdown
@@ -435,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=REPO_DIR / "benchmarks" / "results")
     parser.add_argument("--name", default="", help="results file name (default: dated)")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="use the project's model and training data as they change")
     parser.add_argument("--summarise", type=Path, nargs="+", metavar="JSON",
                         help="print the combined summary of earlier results files and stop")
     parser.add_argument("--prefect", choices=("none", "rerun", "full"), default="rerun",
@@ -447,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(format_summary(sorted(earlier, key=lambda run: run["size"])), end="")
         return 0
     started = datetime.now().astimezone()
+    if args.model is None and not args.no_pin:
+        _pin_model(args.work / "pinned")
     runs = []
     for size in args.sizes:
         inbox = ensure_corpus(args.work, size, args.seed, args.units)
