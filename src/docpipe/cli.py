@@ -117,30 +117,31 @@ def _extract(args: argparse.Namespace) -> int:
             "text_hash": doc.text_hash,
             "flags": list(doc.flags),
         }
-        if args.structure:
-            row.update(
+        # the structure beside the flat text: tables as rows and cells, the parts kept apart
+        row.update(
+            {
+                "tables": [
+                    {"index": t.index, "depth": t.depth, "rows": [list(r) for r in t.rows]}
+                    for t in doc.tables
+                ],
+                "headers": list(doc.headers),
+                "footers": list(doc.footers),
+                "footnotes": list(doc.footnotes),
+                "endnotes": list(doc.endnotes),
+                "comments": list(doc.comments),
+            }
+        )
+        if args.structure:  # per paragraph: style, list label and level, table cell
+            row["blocks"] = [
                 {
-                    "blocks": [
-                        {
-                            "text": p.text,
-                            "style": p.style,
-                            "numbering": p.numbering,
-                            "level": p.level,
-                            "table": list(p.table) if p.table else None,
-                        }
-                        for p in doc.paragraphs
-                    ],
-                    "tables": [
-                        {"index": t.index, "depth": t.depth, "rows": [list(r) for r in t.rows]}
-                        for t in doc.tables
-                    ],
-                    "headers": list(doc.headers),
-                    "footers": list(doc.footers),
-                    "footnotes": list(doc.footnotes),
-                    "endnotes": list(doc.endnotes),
-                    "comments": list(doc.comments),
+                    "text": p.text,
+                    "style": p.style,
+                    "numbering": p.numbering,
+                    "level": p.level,
+                    "table": list(p.table) if p.table else None,
                 }
-            )
+                for p in doc.paragraphs
+            ]
         _emit(row)
     return EXIT_OK
 
@@ -365,7 +366,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--structure",
         action="store_true",
-        help="add tables, styles, numbering, headers, notes and comments",
+        help="add each paragraph's style, list label, level and table cell",
     )
     extract.add_argument(
         "--allow-macros",
