@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -111,17 +112,17 @@ class Classifier:
         Features are hashed, so the n-grams come from analysing the text again and hashing
         each one to its column.
         """
-        value = dict(zip(idx.tolist(), values.tolist(), strict=True))
-        weights = self._weights[column]
+        contribution = values * self._weights[column][idx]  # vectorised: one row at a time
+        positive = contribution > 0
+        strength = dict(zip(idx[positive].tolist(), contribution[positive].tolist(), strict=True))
         scored = []
         for kind, offset, analyse, n_features in self._hashers:
             for gram in set(analyse(text)):
                 if len(gram) < 2:  # one character: never shown, skip hashing it
                     continue
-                j = offset + _bucket(gram, n_features)
-                contribution = value.get(j, 0.0) * weights[j]
-                if contribution > 0:
-                    scored.append((contribution, kind, gram))
+                found = strength.get(offset + _bucket(gram, n_features))
+                if found is not None:
+                    scored.append((found, kind, gram))
         scored.sort(reverse=True)
         terms: list[str] = []
         for _, kind, gram in scored:
@@ -164,6 +165,7 @@ def _hashers(pipeline: Pipeline) -> list[tuple[str, int, Callable[[str], list[st
     return blocks
 
 
+@lru_cache(maxsize=1 << 20)  # n-grams recur across items; hashing in Python is the cost
 def _bucket(gram: str, n_features: int) -> int:
     """The column HashingVectorizer gives ``gram`` (same murmurhash3 and modulo)."""
     h = int(murmurhash3_32(gram, seed=0))
