@@ -128,12 +128,20 @@ def write_run_files(
     documents += [
         {"path": s.relpath, "status": "skipped", "message": s.reason} for s in inbox.skipped
     ]
-    items = [classified_json(ci) for r in results for ci in r.items]
-    review = [row for row in items if row["needs_review"]]
+    # Items become JSON lines one by one: at region scale, holding every item as a dict as well
+    # as the text would double the run's peak memory.
+    items = [(ci.prediction.needs_review, _jsonl(classified_json(ci)))
+             for r in results for ci in r.items]
+    texts = {
+        "documents": "".join(_jsonl(row) for row in documents),
+        "items": "".join(line for _, line in items),
+        "review_queue": "".join(line for review, line in items if review),
+    }
+    del items
     written = {}
-    for name, rows in (("documents", documents), ("items", items), ("review_queue", review)):
+    for name, text in texts.items():
         path = out_dir / f"{name}.jsonl"
-        atomic_write_text(path, "".join(_jsonl(row) for row in rows))
+        atomic_write_text(path, text)
         written[name] = str(path)
     return written
 
