@@ -24,6 +24,11 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # the benchmark parses its own options (and its --help)
+        from docpipe import bench
+
+        return int(bench.main(argv[1:]) or EXIT_OK)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -224,12 +229,6 @@ def _evaluate_items(args: argparse.Namespace) -> int:
     return int(items_eval.main([args.dir] if args.dir else []) or EXIT_OK)
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from docpipe import bench
-
-    return int(bench.main(list(args.args)) or EXIT_OK)
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -411,8 +410,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser(
         "bench", help="benchmark the pipeline at region scale (see benchmarks/)", add_help=False
     )
-    bench.add_argument("args", nargs=argparse.REMAINDER)
-    bench.set_defaults(handler=_bench)
+    bench.add_argument("args", nargs=argparse.REMAINDER)  # handled in main(), before parsing
     return parser
 
 
