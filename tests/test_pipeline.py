@@ -90,3 +90,14 @@ def test_parallel_workers_give_the_same_results(small_inbox: Path) -> None:
     two = pipeline.process_files(found.files, found.units, workers=2)
     assert rows(one) == rows(two)
     assert [r.document for r in one] == [r.document for r in two]
+
+
+def test_batches_of_a_run_share_one_worker_pool(small_inbox: Path) -> None:
+    found = scan_inbox(small_inbox)
+    pipeline.process_files(found.files, found.units, workers=2)
+    pools = dict(pipeline._pools)
+    again = pipeline.process_files(found.files, found.units, workers=2)
+    assert pipeline._pools == pools and len(pools) == 1  # no new workers started
+    assert sum(r.document.ok for r in again) == 4
+    pipeline.shutdown_pools()
+    assert not pipeline._pools

@@ -142,7 +142,7 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
               batch_size: int) -> dict[str, Any]:
     """The flow's steps, called as the flow calls them, with a timer around each.
 
-    Files go through ``pipeline.process_file`` on a spawn pool per batch, chunked as
+    Files go through ``pipeline.process_file`` on one spawn pool for the run, chunked as
     ``pipeline.process_files`` does; the per-document stages are timed inside the workers.
     """
     from docpipe import incremental, pipeline
@@ -176,6 +176,8 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
                 inner[stage][1] += cpu
             with clock("catalog"), Catalog(catalog_path(None, out)) as db:
                 incremental.record_results(db, results, version, plan.mtimes)
+        with clock("process"):
+            _close_pools()
         with clock("collect"), Catalog(catalog_path(None, out)) as db:
             db.forget_missing(f.path for f in found.files)
             stale = incremental.stale_items(db, version)
@@ -204,6 +206,15 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     }
 
 
+_POOLS: dict[tuple[int, str | None], ProcessPoolExecutor] = {}
+
+
+def _close_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown()
+    _POOLS.clear()
+
+
 def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, workers: int
              ) -> tuple[list[Any], dict[str, list[float]], list[tuple[float, float]], int]:
     """One batch as ``pipeline.process_files`` runs it, with the timed worker functions."""
@@ -213,10 +224,13 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
         results, own, load, _ = benchwork.pipeline_chunk(batch, units)
         return results, own, [load], 0
     chunks = list(benchwork.chunked(batch, max(1, min(64, len(batch) // (workers * 4)))))
-    with ProcessPoolExecutor(workers, mp_context=_SPAWN,
-                             initializer=benchwork.start_pipeline_worker,
-                             initargs=(model_arg,)) as pool:
-        rows = list(pool.map(benchwork.pipeline_chunk, chunks, [units] * len(chunks)))
+    # one pool for every batch of a run, as pipeline.process_files keeps it
+    key = (workers, model_arg)
+    if key not in _POOLS:
+        _POOLS[key] = ProcessPoolExecutor(workers, mp_context=_SPAWN,
+                                          initializer=benchwork.start_pipeline_worker,
+                                          initargs=(model_arg,))
+    rows = list(_POOLS[key].map(benchwork.pipeline_chunk, chunks, [units] * len(chunks)))
     results = [r for chunk_results, _, _, _ in rows for r in chunk_results]
     timers: dict[str, list[float]] = {}
     for _, chunk_timers, _, _ in rows:

@@ -5,11 +5,14 @@ This is what both front ends (the CLI and the Prefect flow) call.  It never impo
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -86,13 +89,23 @@ def process_files(
         classifier = load_classifier(model)
         return [process_file(f, units, classifier, limits) for f in files]
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
-    context = multiprocessing.get_context("spawn")  # fork is unsafe beside Prefect's threads
     chunks = list(_chunks(files, max(1, min(64, len(files) // (workers * 4)))))
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(model,)
-    ) as pool:
+    pool = _shared_pool(workers, model)
+    try:
         results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
         return [r for chunk in results for r in chunk]
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts anew
+        with _pools_lock:
+            _pools.pop((workers, model), None)
+        raise
+
+
+def shutdown_pools() -> None:
+    """Stop the worker processes (also registered to run at exit)."""
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.shutdown(cancel_futures=True)
+        _pools.clear()
 
 
 def mark_duplicates(results: Sequence[DocumentResult]) -> list[DocumentResult]:
@@ -200,6 +213,29 @@ def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:
 
 
 _worker_model: Path | None = None
+_pools: dict[tuple[int, Path | None], ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _shared_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
+    """One pool per process, kept for every batch of the run (and the next runs under serve).
+
+    Starting a worker costs seconds (imports, model, jieba dictionary): once per run, not once
+    per batch.  Workers check the model version on every chunk, so a retrained model is picked
+    up.  Spawned, not forked: fork is unsafe beside Prefect's threads.
+    """
+    key = (workers, model)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            if not _pools:
+                atexit.register(shutdown_pools)
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_init_worker, initargs=(model,)
+            )
+            _pools[key] = pool
+        return pool
 
 
 def _init_worker(model: Path | None) -> None:
