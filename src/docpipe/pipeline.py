@@ -8,7 +8,6 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
-import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -201,10 +200,6 @@ def write_outputs(
 def unit_of(result: DocumentResult) -> str:
     """The unit a result counts under: as resolved from the document, else its inbox folder."""
     return result.info.unit if result.info else result.source.unit
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:

@@ -130,8 +130,9 @@ def write_run_files(
     ]
     # Items become JSON lines one by one: at region scale, holding every item as a dict as well
     # as the text would double the run's peak memory.
-    items = [(ci.prediction.needs_review, _jsonl(classified_json(ci)))
-             for r in results for ci in r.items]
+    items = [
+        (ci.prediction.needs_review, _jsonl(classified_json(ci))) for r in results for ci in r.items
+    ]
     texts = {
         "documents": "".join(_jsonl(row) for row in documents),
         "items": "".join(line for _, line in items),
@@ -235,14 +236,6 @@ _MAIN_OUTPUTS = (
     "progress.docx",
     "dashboard.html",
 )
-
-
-def _slots(obj: object) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in getattr(obj, "__slots__", ()):
-        value = getattr(obj, name)
-        out[name] = dict(value) if isinstance(value, Mapping) else value
-    return out
 
 
 def _jsonl(row: Mapping[str, Any]) -> str:
