@@ -56,6 +56,29 @@ def test_a_defect_on_one_file_becomes_a_rejection(
     assert sum(r.document.ok for r in results) == 3  # the others went on
 
 
+def test_a_classifier_defect_stays_with_its_file(
+    small_inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items of a chunk are classified together; when that fails, each file is tried alone."""
+    real = pipeline.classify_items
+    calls: list[int] = []
+
+    def fragile(items, classifier):  # type: ignore[no-untyped-def]
+        calls.append(len(items))
+        if any("座谈会" in i.path for i in items):
+            raise ValueError("bad item")
+        return real(items, classifier)
+
+    monkeypatch.setattr(pipeline, "classify_items", fragile)
+    found = scan_inbox(small_inbox)
+    results = pipeline.process_files(found.files, found.units)
+    failed = [r.source.relpath for r in results if r.document.error_code == "internal_error"]
+    assert failed == ["自治区教育厅/座谈会记录.docx"]
+    assert sum(r.document.ok for r in results) == 3 and all(
+        r.items for r in results if r.document.ok)
+    assert len(calls) == 1 + 4  # the chunk at once, then each of its four documents
+
+
 def test_duplicates_are_counted_once_under_the_first_file(small_inbox: Path) -> None:
     original = small_inbox / "自治区财政厅" / "意见建议汇总表.docx"
     shutil.copy(original, small_inbox / "自治区教育厅" / "意见建议汇总表(1).docx")

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,11 +23,14 @@ from docpipe.inbox import Inbox
 from docpipe.ingest import Limits, read_docx
 from docpipe.items import split_items
 from docpipe.records import (
+    DocInfo,
     DocStatus,
     DocumentResult,
     ErrorCode,
     InboxFile,
+    Item,
     RunReport,
+    SourceDocument,
     UnitInfo,
     UnitSummary,
 )
@@ -36,6 +39,7 @@ from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
 DEFAULT_LIMITS = Limits()
+CHUNK = 64  # files per classifier call, and at most per task sent to a worker
 log = logging.getLogger(__name__)
 
 
@@ -50,25 +54,82 @@ def process_file(
     A defect of ours on one file (any exception past the reader) also becomes a rejected record,
     with the exception named, so that one file never stops a batch.
     """
+    return process_chunk([source], units, classifier, limits)[0]
+
+
+def process_chunk(
+    sources: Sequence[InboxFile],
+    units: Mapping[str, UnitInfo],
+    classifier: Classifier,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[DocumentResult]:
+    """``process_file`` over several files, with the items of all of them classified at once.
+
+    One call to the classifier costs ~14 ms before its first item (scikit-learn's checks and
+    dispatch), as much as classifying a hundred items: paid once per chunk, not per document.
+    If classifying the chunk fails, each document is classified alone, so that the failure
+    stays with the file that caused it.
+    """
+    prepared = [_split(source, units, limits) for source in sources]
+    pending = [p for p in prepared if not isinstance(p, DocumentResult)]
+    try:
+        predicted = iter(classify_items([i for p in pending for i in p.items], classifier))
+    except Exception:
+        log.warning("classifying %d files at once failed; classifying them one by one",
+                    len(pending), exc_info=True)
+        return [p if isinstance(p, DocumentResult) else _classify_one(p, classifier)
+                for p in prepared]
+    return [
+        p if isinstance(p, DocumentResult)
+        else DocumentResult(p.source, p.document, p.info, tuple(next(predicted) for _ in p.items))
+        for p in prepared
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """A document read and split into items, waiting to be classified."""
+
+    source: InboxFile
+    document: SourceDocument
+    info: DocInfo
+    items: list[Item]
+
+
+def _split(
+    source: InboxFile, units: Mapping[str, UnitInfo], limits: Limits
+) -> _Split | DocumentResult:
     document = read_docx(source.path, limits)
     if not document.ok:
         return DocumentResult(source, document, None)
     try:
         info = describe_document(document, source, units)
-        items = split_items(document, info)
-        return DocumentResult(source, document, info, tuple(classify_items(items, classifier)))
-    except Exception as exc:  # recorded as a rejection, never swallowed silently
-        log.exception("internal error on %s", display_path(source.path))
-        failed = replace(
-            document,
-            status=DocStatus.REJECTED,
-            error_code=ErrorCode.INTERNAL_ERROR,
-            message=f"docpipe failed on this file ({type(exc).__name__}: {exc}); the file was "
-            "kept in the inbox — please report it to the docpipe maintainers",
-            paragraphs=(),
-            tables=(),
-        )
-        return DocumentResult(source, failed, None)
+        return _Split(source, document, info, split_items(document, info))
+    except Exception as exc:
+        return _failed(source, document, exc)
+
+
+def _classify_one(split: _Split, classifier: Classifier) -> DocumentResult:
+    try:
+        items = tuple(classify_items(split.items, classifier))
+    except Exception as exc:
+        return _failed(split.source, split.document, exc)
+    return DocumentResult(split.source, split.document, split.info, items)
+
+
+def _failed(source: InboxFile, document: SourceDocument, exc: Exception) -> DocumentResult:
+    """A defect of ours on this file, recorded as a rejection (never swallowed silently)."""
+    log.error("internal error on %s", display_path(source.path), exc_info=exc)
+    failed = replace(
+        document,
+        status=DocStatus.REJECTED,
+        error_code=ErrorCode.INTERNAL_ERROR,
+        message=f"docpipe failed on this file ({type(exc).__name__}: {exc}); the file was "
+        "kept in the inbox — please report it to the docpipe maintainers",
+        paragraphs=(),
+        tables=(),
+    )
+    return DocumentResult(source, failed, None)
 
 
 def process_files(
@@ -86,9 +147,10 @@ def process_files(
     """
     if workers <= 1 or len(files) < 2 * workers:
         classifier = load_classifier(model)
-        return [process_file(f, units, classifier, limits) for f in files]
+        chunks = _chunks(files, CHUNK)
+        return [r for chunk in chunks for r in process_chunk(chunk, units, classifier, limits)]
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
-    chunks = list(_chunks(files, max(1, min(64, len(files) // (workers * 4)))))
+    chunks = list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
     pool = _shared_pool(workers, model)
     try:
         results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
@@ -242,5 +304,4 @@ def _init_worker(model: Path | None) -> None:
 def _process_chunk(
     files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits
 ) -> list[DocumentResult]:
-    classifier = load_classifier(_worker_model)
-    return [process_file(f, units, classifier, limits) for f in files]
+    return process_chunk(files, units, load_classifier(_worker_model), limits)
