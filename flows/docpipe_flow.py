@@ -21,8 +21,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-from docpipe import incremental, pipeline  # noqa: E402
-from docpipe.catalog import Catalog, catalog_path  # noqa: E402
+from docpipe import incremental, pipeline, steps  # noqa: E402
 from docpipe.classify import load_classifier  # noqa: E402
 from docpipe.inbox import Inbox, scan_inbox  # noqa: E402
 from docpipe.records import DocumentResult, InboxFile, RunReport, UnitInfo  # noqa: E402
@@ -48,8 +47,7 @@ def prepare_model(model: str | None) -> str:
 def plan(
     found: Inbox, out: str, catalog: str | None, version: str, today: date
 ) -> incremental.RunPlan:
-    with Catalog(catalog_path(catalog, out)) as db:
-        return incremental.plan_run(found, db, Path(out), version, today)
+    return steps.plan(found, Path(out), catalog, version, today)
 
 
 @task(cache_policy=NO_CACHE)
@@ -67,21 +65,13 @@ def record(
     version: str,
     mtimes: Mapping[str, int],
 ) -> None:
-    with Catalog(catalog_path(catalog, out)) as db:
-        incremental.record_results(db, results, version, mtimes)
+    steps.record(Path(out), catalog, results, version, mtimes)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def reclassify(out: str, catalog: str | None, model: str | None, version: str) -> int:
     """Items stored under another model version get new predictions; files are not re-read."""
-    with Catalog(catalog_path(catalog, out)) as db:
-        stale = incremental.stale_items(db, version)
-        if stale:
-            classifier = load_classifier(_path(model))
-            for path, items in stale.items():
-                predictions = classifier.predict([i.text for i in items], [i.hint for i in items])
-                db.update_predictions(path, predictions, version)
-        return sum(len(items) for items in stale.values())
+    return steps.reclassify(Path(out), catalog, _path(model), version)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -90,22 +80,15 @@ def write_outputs(
     catalog: str | None,
     found: Inbox,
     run_plan: incremental.RunPlan,
-    fresh: list[DocumentResult],
     version: str,
     today: date,
+    workers: int,
+    model: str | None,
 ) -> RunReport:
-    with Catalog(catalog_path(catalog, out)) as db:
-        db.forget_missing(f.path for f in found.files)
-        results = incremental.current_results(db, run_plan, fresh)
-    taxonomy = load_taxonomy()
-    results = pipeline.mark_duplicates(results)
-    summaries = pipeline.summarise_all(found, results, taxonomy)
-    previous = incremental.baseline(Path(out), run_plan.state)
-    report = pipeline.write_outputs(
-        Path(out), found, results, summaries, taxonomy, version, previous=previous, today=today
+    """Every output from the catalog (unit by unit, on the worker pool), then the state."""
+    return steps.write(
+        Path(out), catalog, found, run_plan, version, today, workers=workers, model=_path(model)
     )
-    incremental.mark_completed(Path(out), run_plan.state, report.outputs, previous)
-    return report
 
 
 @flow(name="docpipe-run", log_prints=False)
@@ -142,19 +125,25 @@ def docpipe_run(
     batches = [
         list(run_plan.todo[i : i + batch_size]) for i in range(0, len(run_plan.todo), batch_size)
     ]
-    fresh: list[DocumentResult] = []
+    # Each batch goes to the catalog as soon as it is done and is then dropped: the outputs are
+    # written from the catalog, so the flow never holds more than a batch of results.
+    done = 0
     if distributed:  # one task per batch, spread over the Dask workers
         futures = [process_batch.submit(b, found.units, model, 1) for b in batches]
-        for future in futures:
-            fresh += _recorded(future.result(), out, catalog, version, run_plan, len(fresh))
+        futures.reverse()
+        while futures:  # popped, so that a recorded batch's results can be freed
+            done = _recorded(futures.pop().result(), out, catalog, version, run_plan, done)
     else:
         for batch in batches:
             results = process_batch(batch, found.units, model, workers)
-            fresh += _recorded(results, out, catalog, version, run_plan, len(fresh))
+            done = _recorded(results, out, catalog, version, run_plan, done)
+            del results
     changed = reclassify(out, catalog, model, version)
     if changed:
         logger.info("reclassified %d stored items with model %s", changed, version)
-    report = write_outputs(out, catalog, found, run_plan, fresh, version, today)
+    report = write_outputs(
+        out, catalog, found, run_plan, version, today, 1 if distributed else workers, model
+    )
     logger.info("processed %d, rejected %d", report.processed, len(report.rejected))
     create_markdown_artifact(
         format_report(report, load_taxonomy()),
@@ -171,11 +160,13 @@ def _recorded(
     version: str,
     run_plan: incremental.RunPlan,
     done: int,
-) -> list[DocumentResult]:
+) -> int:
+    """Store a batch, report progress; the number of files done so far."""
     record(out, catalog, results, version, run_plan.mtimes)
+    done += len(results)
     if progress_callback is not None:
-        progress_callback(done + len(results), len(run_plan.todo))
-    return results
+        progress_callback(done, len(run_plan.todo))
+    return done
 
 
 def _path(model: str | None) -> Path | None:

@@ -215,6 +215,19 @@ def test_results_are_current_documents_ordered_by_path(catalog: Catalog) -> None
     assert [r.source.path for r in catalog.results()] == [f"/inbox/{n}.docx" for n in "abc"]
 
 
+def test_results_of_given_paths_come_in_their_order(catalog: Catalog) -> None:
+    names = [f"{n:04d}" for n in range(1000)]  # more than one IN (...) list
+    catalog.store_many([make_result(f"/inbox/{n}.docx", f"{n:0>64}") for n in names], MODEL)
+    catalog.forget_missing(f"/inbox/{n}.docx" for n in names[1:])
+    wanted = ["/inbox/0999.docx", "/inbox/0000.docx", "/inbox/nowhere.docx", "/inbox/0500.docx"]
+    got = catalog.results(wanted)
+    assert [r.source.path for r in got] == ["/inbox/0999.docx", "/inbox/0500.docx"]  # 0000 gone
+    assert got == [r for r in catalog.results() if r.source.path in wanted][::-1]
+    assert len(catalog.results([f"/inbox/{n}.docx" for n in names])) == 999
+    (bare,) = catalog.results(["/inbox/0999.docx"], with_text=False, with_items=False)
+    assert bare.items == () and bare.document.paragraphs == () and bare.info == got[0].info
+
+
 def test_results_without_text_keep_items_and_info(catalog: Catalog) -> None:
     result = make_result("/inbox/a.docx")
     catalog.store(result, MODEL, mtime_ns=1)

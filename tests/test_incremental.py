@@ -7,33 +7,15 @@ import os
 from datetime import date
 from pathlib import Path
 
-from docpipe import incremental, pipeline
+from docpipe import incremental, steps
 from docpipe.catalog import Catalog
-from docpipe.inbox import scan_inbox
 
 DAY = date(2026, 11, 25)
 
 
-def _run(inbox_dir: Path, out: Path, version: str = "v1") -> incremental.RunPlan:
+def _run(inbox_dir: Path, out: Path) -> incremental.RunPlan:
     """The flow's steps without Prefect: plan, process, record, write, mark completed."""
-    found = scan_inbox(inbox_dir)
-    with Catalog(out / "catalog.sqlite") as db:
-        plan = incremental.plan_run(found, db, out, version, DAY)
-        if plan.up_to_date:
-            return plan
-        fresh = pipeline.process_files(plan.todo, found.units)
-        incremental.record_results(db, fresh, version, plan.mtimes)
-        db.forget_missing(f.path for f in found.files)
-        results = pipeline.mark_duplicates(incremental.current_results(db, plan, fresh))
-    from docpipe.taxonomy import load_taxonomy
-
-    taxonomy = load_taxonomy()
-    summaries = pipeline.summarise_all(found, results, taxonomy)
-    previous = incremental.baseline(out, plan.state)
-    report = pipeline.write_outputs(
-        out, found, results, summaries, taxonomy, version, previous=previous
-    )
-    incremental.mark_completed(out, plan.state, report.outputs, previous)
+    plan, _ = steps.run_local(inbox_dir, out, today=DAY)
     return plan
 
 

@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import write_docx
-from docpipe import pipeline
+from docpipe import pipeline, steps
 from docpipe.inbox import scan_inbox
 from docpipe.records import DocStatus
-from docpipe.taxonomy import load_taxonomy
 
 
 def _run(inbox_dir: Path, out: Path) -> None:
-    found = scan_inbox(inbox_dir)
-    results = pipeline.mark_duplicates(pipeline.process_files(found.files, found.units))
-    taxonomy = load_taxonomy()
-    summaries = pipeline.summarise_all(found, results, taxonomy)
-    pipeline.write_outputs(out, found, results, summaries, taxonomy, "test")
+    steps.run_local(inbox_dir, out)
 
 
 def test_gbk_named_folder_and_file_are_processed(small_inbox: Path, tmp_path: Path) -> None:

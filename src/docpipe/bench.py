@@ -27,13 +27,15 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from docpipe import benchwork
+from docpipe.pipeline import CHUNK
 from docpipe.settings import REPO_DIR
 
 __all__ = ["ensure_corpus", "main", "run_benchmark"]
@@ -140,69 +142,60 @@ def _median_row(rows: list[dict[str, float]]) -> dict[str, Any]:
 
 def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
               batch_size: int) -> dict[str, Any]:
-    """The flow's steps, called as the flow calls them, with a timer around each.
+    """The flow's steps (``steps.run_local``, which the flow's tasks call), a timer around each.
 
-    Files go through ``pipeline.process_file`` on one spawn pool for the run, chunked as
-    ``pipeline.process_files`` does; the per-document stages are timed inside the workers.
+    Files go through ``pipeline.process_chunk``'s stages on one spawn pool for the run, chunked
+    as ``pipeline.process_files`` does; the per-document stages are timed inside the workers.
+    The outputs are written from the catalog on the pipeline's own worker pool.
     """
-    from docpipe import incremental, pipeline
+    from docpipe import incremental, pipeline, steps
     from docpipe.catalog import Catalog, catalog_path
-    from docpipe.classify import load_classifier
-    from docpipe.inbox import scan_inbox
-    from docpipe.taxonomy import load_taxonomy
 
     clock = _Clock()
-    with benchwork.RssSampler() as rss:
-        with clock("scan"):
-            found = scan_inbox(inbox)
-        with clock("model"):
-            version = load_classifier(model).version
-        with clock("plan"), Catalog(catalog_path(None, out)) as db:
-            plan = incremental.plan_run(found, db, out, version)
-        fresh: list[Any] = []
-        inner: dict[str, list[float]] = {}
-        loads: list[tuple[float, float]] = []
-        worker_peak = 0
-        for start in range(0, len(plan.todo), batch_size):
-            batch = list(plan.todo[start:start + batch_size])
+    inner: dict[str, list[float]] = {}
+    loads: list[tuple[float, float]] = []
+    seen = {"peak": 0, "chars": 0}
+
+    def process(batch: Sequence[Any], units: Mapping[str, Any], *, model: Path | None,
+                workers: int) -> list[Any]:
+        results, timers, batch_loads, peak = _process(list(batch), units, model, workers)
+        loads.extend(batch_loads)
+        seen["peak"] = max(seen["peak"], peak)
+        seen["chars"] += sum(len(p.text) for r in results for p in r.document.paragraphs)
+        for stage, (wall, cpu) in timers.items():
+            inner.setdefault(stage, [0.0, 0.0])
+            inner[stage][0] += wall
+            inner[stage][1] += cpu
+        return results
+
+    @contextmanager
+    def timed(step: str) -> Iterator[None]:
+        if step == "reclassify":  # the timed workers are done: stop them, under "process"
             with clock("process"):
-                results, timers, batch_loads, peak = _process(batch, found.units, model, workers)
-            fresh += results
-            loads += batch_loads
-            worker_peak = max(worker_peak, peak)
-            for stage, (wall, cpu) in timers.items():
-                inner.setdefault(stage, [0.0, 0.0])
-                inner[stage][0] += wall
-                inner[stage][1] += cpu
-            with clock("catalog"), Catalog(catalog_path(None, out)) as db:
-                incremental.record_results(db, results, version, plan.mtimes)
-        with clock("process"):
-            _close_pools()
-        with clock("collect"), Catalog(catalog_path(None, out)) as db:
-            db.forget_missing(f.path for f in found.files)
-            stale = incremental.stale_items(db, version)
-            results = incremental.current_results(db, plan, fresh)
-        with clock("summarise"):
-            taxonomy = load_taxonomy()
-            results = pipeline.mark_duplicates(results)
-            summaries = pipeline.summarise_all(found, results, taxonomy)
+                _close_pools()
+        with clock(step):
+            yield
+
+    with benchwork.RssSampler() as rss:
+        _, report = steps.run_local(inbox, out, model=model, workers=workers,
+                                    batch_size=batch_size, clock=timed, process=process)
         with clock("outputs"):
-            previous = incremental.baseline(out, plan.state)
-            report = pipeline.write_outputs(out, found, results, summaries, taxonomy, version,
-                                            previous=previous)
-            incremental.mark_completed(out, plan.state, report.outputs, previous)
-    docs = len(results)
-    items = sum(len(r.items) for r in results)
-    chars = sum(len(p.text) for r in results for p in r.document.paragraphs)
+            pipeline.shutdown_pools()
+    assert report is not None, "a fresh output folder cannot be up to date"
+    with Catalog(catalog_path(None, out)) as db:
+        stale = len(incremental.stale_items(db, report.model_version))
+    docs = report.documents
+    items = sum(u.items for u in report.units)
+    chars = seen["chars"]
     total = sum(wall for wall, _ in clock.spent.values())
     stages = _stage_rows(clock.spent, inner, loads, workers, docs, items, chars)
     return {
-        "documents": docs, "items": items, "chars": chars, "stale_items": len(stale),
+        "documents": docs, "items": items, "chars": chars, "stale_items": stale,
         "rejected": len(report.rejected), "outputs": len(report.outputs),
-        "model_version": version, "wall_s": total, "stages": stages,
+        "model_version": report.model_version, "wall_s": total, "stages": stages,
         "docs_per_s": docs / total, "items_per_s": items / total, "chars_per_s": chars / total,
         "peak_rss_mib": rss.peak_kib / 1024, "peak_rss_single_process_mib":
-            max(rss.peak_single_kib, worker_peak) / 1024,
+            max(rss.peak_single_kib, seen["peak"]) / 1024,
     }
 
 
@@ -223,7 +216,7 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
         benchwork.start_pipeline_worker(model_arg)
         results, own, load, _ = benchwork.pipeline_chunk(batch, units)
         return results, own, [load], 0
-    chunks = list(benchwork.chunked(batch, max(1, min(64, len(batch) // (workers * 4)))))
+    chunks = list(benchwork.chunked(batch, max(1, min(CHUNK, len(batch) // (workers * 4)))))
     # one pool for every batch of a run, as pipeline.process_files keeps it
     key = (workers, model_arg)
     if key not in _POOLS:

@@ -2,7 +2,7 @@
 
 Everything that runs inside the benchmark's process pools lives here, at module level, so that
 spawned workers can import it.  The pipeline itself is not changed: the timed workers call
-``pipeline.process_file`` with its stage functions wrapped in timers.
+``pipeline.process_chunk`` with its stage functions wrapped in timers.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def start_pipeline_worker(model: str | None) -> None:
 def pipeline_chunk(
     files: Sequence[InboxFile], units: Mapping[str, UnitInfo]
 ) -> tuple[list[DocumentResult], dict[str, list[float]], tuple[float, float], int]:
-    """``pipeline.process_file`` over a chunk, as the pipeline's own pool does it.
+    """``pipeline.process_chunk`` over a chunk, as the pipeline's own pool does it.
 
     Returns the results, the stage timers of this chunk ({stage: [wall, cpu]}), the model load
     time (once per process, then zeros) and the worker's peak RSS in KiB.
@@ -139,7 +139,7 @@ def pipeline_chunk(
 
     _timers.clear()
     classifier = _worker["classifier"]
-    results = [pipeline.process_file(f, units, classifier) for f in files]
+    results = pipeline.process_chunk(files, units, classifier)
     load, _worker["load"] = _worker["load"], (0.0, 0.0)
     timers = {k: list(v) for k, v in _timers.items()}
     return results, timers, load, _peak_rss_kib(os.getpid())

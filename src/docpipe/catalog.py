@@ -164,6 +164,7 @@ COVERED_FIELDS: Mapping[type, frozenset[str]] = {
     ),
 }
 
+_IN_CHUNK = 400  # values per "IN (...)" list: far below SQLite's limit on parameters
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
@@ -365,28 +366,68 @@ class Catalog:
             for p, raw, size, mtime, sha, odd in rows
         }
 
-    def results(self, *, with_text: bool = True) -> list[DocumentResult]:
-        """Every current (not missing) document's result, ordered by path.
+    def results(
+        self,
+        paths: Iterable[str] | None = None,
+        *,
+        with_text: bool = True,
+        with_items: bool = True,
+    ) -> list[DocumentResult]:
+        """Current (not missing) documents' results: all of them ordered by path, or those of
+        ``paths`` in that order (paths not stored, or missing, are left out).
 
         ``with_text=False`` leaves the SourceDocuments' paragraphs, tables and notes empty: enough
-        for summaries, and much faster on a large catalog.
+        for summaries, and much faster on a large catalog; ``with_items=False`` leaves the items
+        out as well (statuses, types and units of every file, for a few kilobytes each).
         """
         body = "body" if with_text else "X''"
+        columns = f"id, path, path_raw, odd, {_DOC_COLUMNS}, {body}"
         with self._read() as db:
-            docs = db.execute(
-                f"SELECT id, path, path_raw, odd, {_DOC_COLUMNS}, {body} FROM documents"
-                " WHERE missing_since IS NULL ORDER BY path, path_raw"
-            ).fetchall()
-            item_rows = db.execute(
-                f"SELECT i.doc_id, i.odd, {_prefixed(_ITEM_COLUMNS, 'i.')} FROM items AS i"
-                " JOIN documents AS d ON d.id = i.doc_id"
-                " WHERE d.missing_since IS NULL ORDER BY i.doc_id, i.pos"
-            ).fetchall()
+            if paths is None:
+                docs = db.execute(
+                    f"SELECT {columns} FROM documents"
+                    " WHERE missing_since IS NULL ORDER BY path, path_raw"
+                ).fetchall()
+            else:
+                docs = self._documents(db, columns, paths)
+            item_rows = self._item_rows(db, [d[0] for d in docs]) if with_items else []
         by_doc: dict[int, list[tuple[Any, ...]]] = {}
         for row in item_rows:
             by_doc.setdefault(row[0], []).append(row)
         memo: dict[str, Any] = {}  # decoded label lists and heading paths, shared (immutable)
         return [_result(doc, by_doc.get(doc[0], ()), memo, with_text=with_text) for doc in docs]
+
+    @staticmethod
+    def _documents(
+        db: sqlite3.Connection, columns: str, paths: Iterable[str]
+    ) -> list[tuple[Any, ...]]:
+        keys = []
+        for path in paths:
+            with suppress(ValueError):  # not a file-system name, so never stored
+                keys.append(_path_key(path))
+        found: dict[tuple[str, bytes], tuple[Any, ...]] = {}
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start:start + _IN_CHUNK]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            rows = db.execute(
+                f"SELECT {columns} FROM documents WHERE missing_since IS NULL"
+                f" AND (path, path_raw) IN (VALUES {values})",
+                [v for key in chunk for v in key],
+            )
+            found.update(((row[1], row[2]), row) for row in rows)
+        return [found[key] for key in dict.fromkeys(keys) if key in found]
+
+    @staticmethod
+    def _item_rows(db: sqlite3.Connection, doc_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(doc_ids), _IN_CHUNK):
+            chunk = doc_ids[start:start + _IN_CHUNK]
+            rows += db.execute(
+                f"SELECT doc_id, odd, {_ITEM_COLUMNS} FROM items"
+                f" WHERE doc_id IN ({', '.join('?' * len(chunk))}) ORDER BY doc_id, pos",
+                chunk,
+            ).fetchall()
+        return rows
 
     def missing(self) -> list[str]:
         """Paths marked as gone from the inbox, ordered by path."""

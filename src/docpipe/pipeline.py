@@ -9,16 +9,15 @@ import atexit
 import logging
 import multiprocessing
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from docpipe.classify import Classifier, classify_items, load_classifier
 from docpipe.doctype import describe_document
-from docpipe.fsutil import display_path, remove_stale_temps
+from docpipe.fsutil import display_path
 from docpipe.inbox import Inbox
 from docpipe.ingest import Limits, read_docx
 from docpipe.items import split_items
@@ -29,12 +28,10 @@ from docpipe.records import (
     ErrorCode,
     InboxFile,
     Item,
-    RunReport,
     SourceDocument,
     UnitInfo,
     UnitSummary,
 )
-from docpipe.report import build_report, report_paths, write_report, write_run_files
 from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
@@ -147,11 +144,14 @@ def process_files(
     """
     if workers <= 1 or len(files) < 2 * workers:
         classifier = load_classifier(model)
-        chunks = _chunks(files, CHUNK)
-        return [r for chunk in chunks for r in process_chunk(chunk, units, classifier, limits)]
+        return [
+            result
+            for chunk in _chunks(files, CHUNK)
+            for result in process_chunk(chunk, units, classifier, limits)
+        ]
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
     chunks = list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
-    pool = _shared_pool(workers, model)
+    pool = worker_pool(workers, model)
     try:
         results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
         return [r for chunk in results for r in chunk]
@@ -198,7 +198,7 @@ def summarise_all(
     inbox: Inbox, results: Sequence[DocumentResult], taxonomy: Taxonomy
 ) -> list[UnitSummary]:
     """One summary per unit of units.csv (also those that sent nothing), per unknown folder, and
-    one for files placed directly under the inbox."""
+    one for files placed directly under the inbox; in ``unit_order``."""
     by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
     for result in results:
         by_unit.setdefault(unit_of(result), []).append(result)
@@ -206,57 +206,22 @@ def summarise_all(
         summarise_unit(inbox.units.get(name) or UnitInfo(name, known=False), unit_results, taxonomy)
         for name, unit_results in by_unit.items()
     ]
-    # units.csv order: groups as they first appear, units within a group as listed
+    order = unit_order(inbox)
+    return sorted(summaries, key=lambda s: order(UnitInfo(s.unit, group=s.group)))
+
+
+def unit_order(inbox: Inbox) -> Callable[[UnitInfo], tuple[int, int, str]]:
+    """Sort key of units in units.csv order: groups as they first appear, units as listed;
+    unknown groups and units after them."""
     groups = list(dict.fromkeys(u.group for u in inbox.units.values() if u.group))
     listed = list(inbox.units)
 
-    def order(s: UnitSummary) -> tuple[int, int, str]:
-        group = groups.index(s.group) if s.group in groups else len(groups)
-        unit = listed.index(s.unit) if s.unit in listed else len(listed)
-        return (group, unit, s.unit)
+    def key(unit: UnitInfo) -> tuple[int, int, str]:
+        group = groups.index(unit.group) if unit.group in groups else len(groups)
+        position = listed.index(unit.name) if unit.name in listed else len(listed)
+        return (group, position, unit.name)
 
-    return sorted(summaries, key=order)
-
-
-def write_outputs(
-    out_dir: Path,
-    inbox: Inbox,
-    results: Sequence[DocumentResult],
-    summaries: Sequence[UnitSummary],
-    taxonomy: Taxonomy,
-    model_version: str,
-    *,
-    previous: Path | None = None,
-    today: date | None = None,
-) -> RunReport:
-    """Write every output of a run under out_dir (atomically, file by file) and the run report.
-
-    ``previous`` is the progress.json of the run to compare with (the change since then);
-    ``today`` dates the drafts and decides which deadlines have passed (default: today).
-    """
-    from docpipe.drafts import write_region_outputs, write_unit_outputs
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir)
-    outputs = write_run_files(out_dir, inbox, results)
-    by_unit: dict[str, list[DocumentResult]] = {}
-    for result in results:
-        by_unit.setdefault(unit_of(result), []).append(result)
-    for summary in summaries:
-        unit = inbox.units.get(summary.unit) or UnitInfo(summary.unit, known=False)
-        written = write_unit_outputs(
-            out_dir, unit, summary, by_unit.get(summary.unit, []), taxonomy, today=today
-        )
-        outputs.update({f"{summary.unit or '(inbox)'}/{k}": v for k, v in written.items()})
-    outputs.update(
-        write_region_outputs(
-            out_dir, summaries, results, inbox.units, taxonomy, previous=previous, today=today
-        )
-    )
-    outputs.update(report_paths(out_dir))
-    report = build_report(inbox, results, summaries, out_dir, model_version, outputs)
-    write_report(out_dir, report, taxonomy)
-    return report
+    return key
 
 
 def unit_of(result: DocumentResult) -> str:
@@ -274,7 +239,7 @@ _pools: dict[tuple[int, Path | None], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
 
-def _shared_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
+def worker_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
     """One pool per process, kept for every batch of the run (and the next runs under serve).
 
     Starting a worker costs seconds (imports, model, jieba dictionary): once per run, not once

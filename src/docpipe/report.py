@@ -7,12 +7,13 @@ The JSON-lines shapes here are the public contract shared with the CLI (`docpipe
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docpipe.fsutil import atomic_write_text, display_path
+from docpipe.fsutil import atomic_write_text, atomic_writer, display_path
 from docpipe.inbox import Inbox
 from docpipe.records import (
     ClassifiedItem,
@@ -121,30 +122,27 @@ def build_report(
 
 
 def write_run_files(
-    out_dir: Path, inbox: Inbox, results: Sequence[DocumentResult]
+    out_dir: Path, inbox: Inbox, results: Iterable[DocumentResult]
 ) -> dict[str, str]:
-    """documents.jsonl (every file, with its status), items.jsonl, review_queue.jsonl."""
-    documents = [document_json(r) for r in results]
-    documents += [
-        {"path": s.relpath, "status": "skipped", "message": s.reason} for s in inbox.skipped
-    ]
-    # Items become JSON lines one by one: at region scale, holding every item as a dict as well
-    # as the text would double the run's peak memory.
-    items = [
-        (ci.prediction.needs_review, _jsonl(classified_json(ci))) for r in results for ci in r.items
-    ]
-    texts = {
-        "documents": "".join(_jsonl(row) for row in documents),
-        "items": "".join(line for _, line in items),
-        "review_queue": "".join(line for review, line in items if review),
-    }
-    del items
-    written = {}
-    for name, text in texts.items():
-        path = out_dir / f"{name}.jsonl"
-        atomic_write_text(path, text)
-        written[name] = str(path)
-    return written
+    """documents.jsonl (every file, with its status), items.jsonl, review_queue.jsonl.
+
+    ``results`` is read once, as it comes, and each line is written as soon as it is made: at
+    region scale the items alone are hundreds of megabytes of JSON, never held at once.
+    """
+    paths = {name: out_dir / f"{name}.jsonl" for name in ("documents", "items", "review_queue")}
+    with ExitStack() as stack:
+        documents, items, review = (stack.enter_context(atomic_writer(p)) for p in paths.values())
+        for result in results:
+            documents.write(_encode(_jsonl(document_json(result))))
+            for ci in result.items:
+                line = _encode(_jsonl(classified_json(ci)))
+                items.write(line)
+                if ci.prediction.needs_review:
+                    review.write(line)
+        for s in inbox.skipped:
+            row = {"path": s.relpath, "status": "skipped", "message": s.reason}
+            documents.write(_encode(_jsonl(row)))
+    return {name: str(path) for name, path in paths.items()}
 
 
 def report_paths(out_dir: Path) -> dict[str, str]:
@@ -240,3 +238,8 @@ _MAIN_OUTPUTS = (
 
 def _jsonl(row: Mapping[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _encode(line: str) -> bytes:
+    # A stray undecodable file name must not stop a run: escape it rather than fail.
+    return line.encode("utf-8", "backslashreplace")

@@ -1,0 +1,200 @@
+"""Every output of a run, rendered from the catalog one unit at a time.
+
+The catalog already holds every file's result (the fresh ones are recorded batch by batch), so
+the outputs are drawn from it rather than from results kept in memory: at region scale those
+are hundreds of thousands of items.  The main process keeps one light record per file (status,
+type, unit, no text, no items); the items of one unit at a time go through the unit's drafts,
+and the run-level JSON lines are written chunk by chunk in path order.  With several workers the
+units are written in parallel, each worker reading its units from the catalog itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from docpipe import pipeline
+from docpipe.catalog import Catalog
+from docpipe.drafts import write_region_outputs, write_unit_outputs
+from docpipe.fsutil import remove_stale_temps
+from docpipe.inbox import Inbox
+from docpipe.records import (
+    DocStatus,
+    DocumentResult,
+    InboxFile,
+    RunReport,
+    SourceDocument,
+    UnitInfo,
+    UnitSummary,
+)
+from docpipe.report import build_report, report_paths, write_report, write_run_files
+from docpipe.summarise import summarise_unit
+from docpipe.taxonomy import Taxonomy
+
+__all__ = ["write_outputs"]
+
+log = logging.getLogger(__name__)
+
+READ_CHUNK = 200  # files read back from the catalog at a time for the run-level JSON lines
+
+
+@dataclass(frozen=True, slots=True)
+class UnitJob:
+    """What one unit's outputs need: its files (in path order) and which are duplicates."""
+
+    out_dir: Path
+    unit: UnitInfo
+    files: tuple[InboxFile, ...]
+    duplicates: Mapping[str, str]  # path -> relpath of the first copy, for this unit's files
+    taxonomy: Taxonomy
+    today: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDone:
+    summary: UnitSummary
+    outputs: dict[str, str]
+    # the unit's documents that have items needing review, with only those items and no text
+    review: tuple[DocumentResult, ...]
+
+
+def write_outputs(
+    out_dir: Path,
+    inbox: Inbox,
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    model_version: str,
+    *,
+    previous: Path | None = None,
+    today: date | None = None,
+    workers: int = 1,
+    model: Path | None = None,
+) -> RunReport:
+    """Write every output of the inbox's files, as stored in ``catalog``, under ``out_dir``.
+
+    Each file is written atomically; the run report comes last.  ``previous`` is the
+    progress.json to compare with; ``today`` dates the drafts and decides which deadlines have
+    passed (default: today).  ``workers`` > 1 writes the units on the worker pool of ``model``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)
+    light = _light_results(inbox, catalog)
+    outputs = write_run_files(out_dir, inbox, _full_results(catalog, light))
+    jobs = _unit_jobs(out_dir, inbox, light, taxonomy, today)
+    done = _run_jobs(jobs, catalog, workers, model)
+    for job, unit_done in zip(jobs, done, strict=True):
+        name = job.unit.name or "(inbox)"
+        outputs.update({f"{name}/{k}": v for k, v in unit_done.outputs.items()})
+    summaries = [d.summary for d in done]
+    review = {r.source.path: r.items for d in done for r in d.review}
+    region = [replace(r, items=review.get(r.source.path, ())) for r in light]
+    outputs.update(write_region_outputs(
+        out_dir, summaries, region, inbox.units, taxonomy, previous=previous, today=today
+    ))
+    outputs.update(report_paths(out_dir))
+    report = build_report(inbox, light, summaries, out_dir, model_version, outputs)
+    write_report(out_dir, report, taxonomy)
+    return report
+
+
+def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
+    """Read one unit's results from the catalog, summarise them and write the unit's drafts."""
+    stored = {r.source.path: r for r in catalog.results([f.path for f in job.files])}
+    results = [_as_found(stored[f.path], f, job.duplicates.get(f.path, "")) for f in job.files]
+    summary = summarise_unit(job.unit, results, job.taxonomy)
+    written = write_unit_outputs(
+        job.out_dir, job.unit, summary, results, job.taxonomy, today=job.today
+    )
+    review = tuple(
+        replace(r, document=_without_text(r), items=flagged)
+        for r in results
+        if (flagged := tuple(ci for ci in r.items if ci.prediction.needs_review))
+    )
+    return UnitDone(summary, written, review)
+
+
+def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
+    """Every inbox file's stored result without text or items, duplicates marked, by path."""
+    files = {f.path: f for f in inbox.files}
+    stored = catalog.results(list(files), with_text=False, with_items=False)
+    lost = len(files) - len(stored)
+    if lost:  # every file is recorded before the outputs are written: a defect if not
+        raise RuntimeError(f"{lost} inbox files have no result in the catalog {catalog.path}")
+    return pipeline.mark_duplicates([replace(r, source=files[r.source.path]) for r in stored])
+
+
+def _full_results(catalog: Catalog, light: Sequence[DocumentResult]) -> Iterator[DocumentResult]:
+    """The light results again, in the same order, with their items (a chunk at a time)."""
+    for start in range(0, len(light), READ_CHUNK):
+        chunk = light[start:start + READ_CHUNK]
+        stored = {
+            r.source.path: r
+            for r in catalog.results([r.source.path for r in chunk], with_text=False)
+        }
+        for r in chunk:
+            if r.document.status is DocStatus.DUPLICATE:
+                yield r  # counted once, under the first copy: no items
+            else:
+                yield replace(stored[r.source.path], source=r.source)
+
+
+def _unit_jobs(
+    out_dir: Path,
+    inbox: Inbox,
+    light: Sequence[DocumentResult],
+    taxonomy: Taxonomy,
+    today: date | None,
+) -> list[UnitJob]:
+    """One job per unit of units.csv (also those that sent nothing), per unknown folder, and
+    one for files placed directly under the inbox; in the order of ``pipeline.unit_order``."""
+    by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
+    for r in light:
+        by_unit.setdefault(pipeline.unit_of(r), []).append(r)
+    jobs = [
+        UnitJob(
+            out_dir,
+            inbox.units.get(name) or UnitInfo(name, known=False),
+            tuple(r.source for r in results),
+            {r.source.path: r.document.duplicate_of for r in results
+             if r.document.status is DocStatus.DUPLICATE},
+            taxonomy,
+            today,
+        )
+        for name, results in by_unit.items()
+    ]
+    order = pipeline.unit_order(inbox)
+    return sorted(jobs, key=lambda job: order(job.unit))
+
+
+def _run_jobs(
+    jobs: Sequence[UnitJob], catalog: Catalog, workers: int, model: Path | None
+) -> list[UnitDone]:
+    location = catalog.path
+    if workers <= 1 or len(jobs) < 2 or not isinstance(location, Path):
+        return [write_unit(job, catalog) for job in jobs]
+    # the biggest units first, so that no worker is left with a large one at the end
+    by_size = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].files))
+    pool = pipeline.worker_pool(workers, model)
+    done = dict(zip(by_size, pool.map(_write_unit_in_worker, [jobs[i] for i in by_size],
+                                      [location] * len(jobs)), strict=True))
+    return [done[i] for i in range(len(jobs))]
+
+
+def _write_unit_in_worker(job: UnitJob, location: Path) -> UnitDone:
+    with Catalog(location) as catalog:
+        return write_unit(job, catalog)
+
+
+def _as_found(stored: DocumentResult, source: InboxFile, duplicate_of: str) -> DocumentResult:
+    """The stored result under the inbox's current name, marked duplicate when it is one."""
+    if not duplicate_of:
+        return replace(stored, source=source)
+    document = replace(stored.document, status=DocStatus.DUPLICATE, duplicate_of=duplicate_of)
+    return replace(stored, source=source, document=document, items=())
+
+
+def _without_text(result: DocumentResult) -> SourceDocument:
+    return replace(result.document, paragraphs=(), tables=())

@@ -1,0 +1,124 @@
+"""The steps of a batch run, shared by the Prefect flow (a task each), the benchmark and tests.
+
+scan → model → plan → per batch: process, record → reclassify → write outputs → mark completed.
+
+Each step that touches the catalog opens it for itself, so that a step can be retried or run in
+another task without sharing a connection.  ``run_local`` strings the steps together without
+Prefect, with an optional clock around each one (the benchmark's timers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date
+from pathlib import Path
+
+from docpipe import incremental, outputs, pipeline
+from docpipe.catalog import Catalog, catalog_path
+from docpipe.classify import load_classifier
+from docpipe.inbox import Inbox, scan_inbox
+from docpipe.records import DocumentResult, RunReport
+from docpipe.taxonomy import load_taxonomy
+
+__all__ = ["plan", "reclassify", "record", "run_local", "write"]
+
+Clock = Callable[[str], AbstractContextManager[object]]
+Process = Callable[..., list[DocumentResult]]
+
+
+def plan(
+    found: Inbox, out: Path, catalog: str | None, version: str, today: date
+) -> incremental.RunPlan:
+    """What to read again, and whether the outputs are already those of these inputs."""
+    with Catalog(catalog_path(catalog, out)) as db:
+        return incremental.plan_run(found, db, out, version, today)
+
+
+def record(
+    out: Path,
+    catalog: str | None,
+    results: Sequence[DocumentResult],
+    version: str,
+    mtimes: Mapping[str, int],
+) -> None:
+    """Store a batch of results in the catalog (one transaction)."""
+    with Catalog(catalog_path(catalog, out)) as db:
+        incremental.record_results(db, results, version, mtimes)
+
+
+def reclassify(out: Path, catalog: str | None, model: Path | None, version: str) -> int:
+    """Items stored under another model version get new predictions; files are not re-read."""
+    with Catalog(catalog_path(catalog, out)) as db:
+        stale = incremental.stale_items(db, version)
+        if stale:
+            classifier = load_classifier(model)
+            for path, items in stale.items():
+                predictions = classifier.predict([i.text for i in items], [i.hint for i in items])
+                db.update_predictions(path, predictions, version)
+        return sum(len(items) for items in stale.values())
+
+
+def write(
+    out: Path,
+    catalog: str | None,
+    found: Inbox,
+    run_plan: incremental.RunPlan,
+    version: str,
+    today: date,
+    *,
+    workers: int = 1,
+    model: Path | None = None,
+) -> RunReport:
+    """Every output from the catalog, then the state that marks the run completed."""
+    with Catalog(catalog_path(catalog, out)) as db:
+        db.forget_missing(f.path for f in found.files)
+        previous = incremental.baseline(out, run_plan.state)
+        report = outputs.write_outputs(
+            out, found, db, load_taxonomy(), version,
+            previous=previous, today=today, workers=workers, model=model,
+        )
+    incremental.mark_completed(out, run_plan.state, report.outputs, previous)
+    return report
+
+
+def run_local(
+    inbox: str | Path,
+    out: Path,
+    *,
+    model: Path | None = None,
+    workers: int = 1,
+    batch_size: int = 500,
+    catalog: str | None = None,
+    today: date | None = None,
+    clock: Clock | None = None,
+    process: Process | None = None,
+) -> tuple[incremental.RunPlan, RunReport | None]:
+    """The flow's steps without Prefect; the report is None when the outputs were up to date.
+
+    ``clock(step)`` wraps each step (scan, model, plan, process, catalog, reclassify, outputs);
+    ``process`` replaces ``pipeline.process_files`` (same arguments), e.g. to time its stages.
+    """
+    timed = clock or (lambda _: nullcontext())
+    process = process or pipeline.process_files
+    today = today or date.today()
+    with timed("scan"):
+        found = scan_inbox(inbox)
+    with timed("model"):
+        version = load_classifier(model).version
+    with timed("plan"):
+        run_plan = plan(found, out, catalog, version, today)
+    if run_plan.up_to_date:
+        return run_plan, None
+    for start in range(0, len(run_plan.todo), batch_size):
+        batch = run_plan.todo[start:start + batch_size]
+        with timed("process"):
+            results = process(batch, found.units, model=model, workers=workers)
+        with timed("catalog"):
+            record(out, catalog, results, version, run_plan.mtimes)
+        del results  # the catalog has them: hold one batch at a time
+    with timed("reclassify"):
+        reclassify(out, catalog, model, version)
+    with timed("outputs"):
+        report = write(out, catalog, found, run_plan, version, today, workers=workers, model=model)
+    return run_plan, report
