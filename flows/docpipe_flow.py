@@ -9,6 +9,7 @@ flow's own process (tasks called directly run there), never from Dask workers.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ configure_prefect_env()
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
 
 from docpipe import incremental, pipeline, steps  # noqa: E402
 from docpipe.classify import load_classifier  # noqa: E402
@@ -127,17 +129,17 @@ def docpipe_run(
     ]
     # Each batch goes to the catalog as soon as it is done and is then dropped: the outputs are
     # written from the catalog, so the flow never holds more than a batch of results.
+    # Locally the next batch is already queued on the worker pool while this one is recorded,
+    # so that the workers never wait for the catalog; on Dask every batch is a task at once.
+    ahead, per_task = (len(batches), 1) if distributed else (1, workers)
+    pending: deque[PrefectFuture[list[DocumentResult]]] = deque()
     done = 0
-    if distributed:  # one task per batch, spread over the Dask workers
-        futures = [process_batch.submit(b, found.units, model, 1) for b in batches]
-        futures.reverse()
-        while futures:  # popped, so that a recorded batch's results can be freed
-            done = _recorded(futures.pop().result(), out, catalog, version, run_plan, done)
-    else:
-        for batch in batches:
-            results = process_batch(batch, found.units, model, workers)
-            done = _recorded(results, out, catalog, version, run_plan, done)
-            del results
+    for batch in batches:
+        pending.append(process_batch.submit(batch, found.units, model, per_task))
+        if len(pending) > ahead:
+            done = _recorded(pending.popleft().result(), out, catalog, version, run_plan, done)
+    while pending:  # popped, so that a recorded batch's results can be freed
+        done = _recorded(pending.popleft().result(), out, catalog, version, run_plan, done)
     changed = reclassify(out, catalog, model, version)
     if changed:
         logger.info("reclassified %d stored items with model %s", changed, version)

@@ -77,6 +77,20 @@ def test_dask_cluster_gives_the_same_outputs_as_the_local_run(
     assert _comparable(local) == _comparable(dask)
 
 
+def test_batches_on_the_worker_pool_give_the_same_outputs(
+    harness: None, small_inbox: Path, tmp_path: Path
+) -> None:
+    """Batches overlap (the next one is processed while this one is recorded) and the units'
+    outputs are written on the pool: nothing of that may show in the outputs."""
+    from flows.docpipe_flow import run
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    run(str(small_inbox), str(one))
+    report = run(str(small_inbox), str(two), workers=2, batch_size=4)
+    assert report.documents == 5 and report.processed == 4
+    assert _comparable(one) == _comparable(two)
+
+
 def test_unchanged_rerun_returns_the_stored_report(
     harness: None, small_inbox: Path, tmp_path: Path
 ) -> None:

@@ -26,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -156,9 +157,17 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     loads: list[tuple[float, float]] = []
     seen = {"peak": 0, "chars": 0}
 
+    lock = threading.Lock()  # run_local processes the next batch in a thread meanwhile
+
     def process(batch: Sequence[Any], units: Mapping[str, Any], *, model: Path | None,
                 workers: int) -> list[Any]:
         results, timers, batch_loads, peak = _process(list(batch), units, model, workers)
+        with lock:
+            _add(results, timers, batch_loads, peak)
+        return results
+
+    def _add(results: list[Any], timers: Mapping[str, list[float]],
+             batch_loads: list[tuple[float, float]], peak: int) -> None:
         loads.extend(batch_loads)
         seen["peak"] = max(seen["peak"], peak)
         seen["chars"] += sum(len(p.text) for r in results for p in r.document.paragraphs)
@@ -166,7 +175,6 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
             inner.setdefault(stage, [0.0, 0.0])
             inner[stage][0] += wall
             inner[stage][1] += cpu
-        return results
 
     @contextmanager
     def timed(step: str) -> Iterator[None]:
@@ -200,6 +208,7 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
 
 
 _POOLS: dict[tuple[int, str | None], ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
 
 
 def _close_pools() -> None:
@@ -219,10 +228,11 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
     chunks = list(benchwork.chunked(batch, max(1, min(CHUNK, len(batch) // (workers * 4)))))
     # one pool for every batch of a run, as pipeline.process_files keeps it
     key = (workers, model_arg)
-    if key not in _POOLS:
-        _POOLS[key] = ProcessPoolExecutor(workers, mp_context=_SPAWN,
-                                          initializer=benchwork.start_pipeline_worker,
-                                          initargs=(model_arg,))
+    with _POOLS_LOCK:  # two batches may arrive at once (see steps.run_local)
+        if key not in _POOLS:
+            _POOLS[key] = ProcessPoolExecutor(workers, mp_context=_SPAWN,
+                                              initializer=benchwork.start_pipeline_worker,
+                                              initargs=(model_arg,))
     rows = list(_POOLS[key].map(benchwork.pipeline_chunk, chunks, [units] * len(chunks)))
     results = [r for chunk_results, _, _, _ in rows for r in chunk_results]
     timers: dict[str, list[float]] = {}

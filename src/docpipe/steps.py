@@ -9,7 +9,9 @@ Prefect, with an optional clock around each one (the benchmark's timers).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
@@ -110,13 +112,26 @@ def run_local(
         run_plan = plan(found, out, catalog, version, today)
     if run_plan.up_to_date:
         return run_plan, None
-    for start in range(0, len(run_plan.todo), batch_size):
-        batch = run_plan.todo[start:start + batch_size]
+    batches = [run_plan.todo[i:i + batch_size] for i in range(0, len(run_plan.todo), batch_size)]
+    pending: deque[Future[list[DocumentResult]]] = deque()
+
+    def record_next() -> None:
         with timed("process"):
-            results = process(batch, found.units, model=model, workers=workers)
+            results = pending.popleft().result()
         with timed("catalog"):
             record(out, catalog, results, version, run_plan.mtimes)
-        del results  # the catalog has them: hold one batch at a time
+
+    # As in the flow: the next batch is already on the workers while this one is recorded, and
+    # at most two batches are held at a time (the catalog keeps them).  In one process, the
+    # next batch waits for this one.
+    with ThreadPoolExecutor(2 if workers > 1 else 1) as threads:
+        for batch in batches:
+            pending.append(threads.submit(process, batch, found.units, model=model,
+                                          workers=workers))
+            if len(pending) > 1:
+                record_next()
+        while pending:
+            record_next()
     with timed("reclassify"):
         reclassify(out, catalog, model, version)
     with timed("outputs"):
