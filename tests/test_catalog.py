@@ -152,7 +152,8 @@ def test_any_result_round_trips(result: DocumentResult) -> None:
         cat.store(result, MODEL, mtime_ns=1)
         assert cat.lookup(result.source.path, result.document.sha256) == result
         assert cat.results() == [result]
-        assert cat.stale_items("other") == [(result.source.path, ci.item) for ci in result.items]
+        assert cat.stale_paths("other") == [result.source.path]
+        assert cat.stale_paths(MODEL) == []
 
 
 @pytest.mark.parametrize("status", [DocStatus.REJECTED, DocStatus.DUPLICATE])
@@ -386,7 +387,7 @@ def test_forget_missing_marks_but_keeps(catalog: Catalog) -> None:
     assert catalog.results() == [b]
     assert catalog.missing() == ["/inbox/a.docx"]
     assert catalog.lookup("/inbox/a.docx", "1" * 64) == a  # the row is kept
-    assert catalog.stale_items("other-model") == [("/inbox/b.docx", ci.item) for ci in b.items]
+    assert catalog.stale_paths("other-model") == ["/inbox/b.docx"]
     catalog.forget_missing(["/inbox/a.docx", "/inbox/b.docx"])  # it came back
     assert catalog.results() == [a, b]
     assert catalog.missing() == []
@@ -407,11 +408,10 @@ def test_stale_items_are_reclassified_in_place(catalog: Catalog) -> None:
     a, b = make_result("/inbox/a.docx", "1" * 64), make_result("/inbox/b.docx", "2" * 64)
     catalog.store(a, "old", mtime_ns=1)
     catalog.store(b, "new", mtime_ns=1)
-    stale = catalog.stale_items("new")
-    assert stale == [("/inbox/a.docx", ci.item) for ci in a.items]
+    assert catalog.stale_paths("new") == ["/inbox/a.docx"]
     fresh = [prediction("官僚主义", 0.7), prediction("其他", 0.4)]
     catalog.update_predictions("/inbox/a.docx", fresh, "new")
-    assert catalog.stale_items("new") == []
+    assert catalog.stale_paths("new") == []
     (updated, _) = catalog.results()
     assert [ci.prediction for ci in updated.items] == fresh
     assert [ci.item for ci in updated.items] == [ci.item for ci in a.items]
@@ -428,8 +428,15 @@ def test_update_predictions_checks_its_input(catalog: Catalog) -> None:
         catalog.update_predictions("/inbox/a.docx", [prediction()], "new")
     with pytest.raises(KeyError):
         catalog.update_predictions("/inbox/nope.docx", [], "new")
+    b = make_result("/inbox/b.docx", "b" * 64)
+    catalog.store(b, "old", mtime_ns=1)
+    with pytest.raises(ValueError):  # one bad file: the other one is not updated either
+        catalog.update_predictions_many(
+            {"/inbox/b.docx": [ci.prediction for ci in b.items], "/inbox/a.docx": []}, "new"
+        )
     assert catalog.lookup("/inbox/a.docx", "a" * 64) == a
-    assert len(catalog.stale_items("new")) == 2
+    assert catalog.lookup("/inbox/b.docx", "b" * 64) == b
+    assert catalog.stale_paths("new") == ["/inbox/a.docx", "/inbox/b.docx"]
 
 
 # -- crash safety ------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from docpipe import incremental, steps
 from docpipe.catalog import Catalog
 
@@ -84,3 +86,24 @@ def test_baseline_is_the_last_completed_run_with_other_inputs(
     # the same state again (outputs lost) compares with the same baseline, not with itself
     (out / "report.json").unlink()
     assert incremental.baseline(out, second.state) == kept
+
+
+def test_a_new_model_version_reclassifies_stored_items(
+    small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    _run(small_inbox, out)
+    with Catalog(out / "catalog.sqlite") as db:
+        before = db.results(with_text=False)
+        version = db._db.execute("SELECT DISTINCT model_version FROM documents").fetchone()[0]
+        db._db.execute("UPDATE documents SET model_version = 'older'")
+    monkeypatch.setattr(steps, "RECLASSIFY_CHUNK", 2)  # several chunks of files
+    changed = steps.reclassify(out, None, None, version)
+    assert changed == sum(len(r.items) for r in before) > 0
+    with Catalog(out / "catalog.sqlite") as db:
+        assert db.stale_paths(version) == []
+        after = db.results(with_text=False)
+    assert [[ci.prediction.label for ci in r.items] for r in after] == [
+        [ci.prediction.label for ci in r.items] for r in before
+    ]
+    assert steps.reclassify(out, None, None, version) == 0

@@ -149,7 +149,7 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     as ``pipeline.process_files`` does; the per-document stages are timed inside the workers.
     The outputs are written from the catalog on the pipeline's own worker pool.
     """
-    from docpipe import incremental, pipeline, steps
+    from docpipe import pipeline, steps
     from docpipe.catalog import Catalog, catalog_path
 
     clock = _Clock()
@@ -191,14 +191,14 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
             pipeline.shutdown_pools()
     assert report is not None, "a fresh output folder cannot be up to date"
     with Catalog(catalog_path(None, out)) as db:
-        stale = len(incremental.stale_items(db, report.model_version))
+        stale = len(db.stale_paths(report.model_version))
     docs = report.documents
     items = sum(u.items for u in report.units)
     chars = seen["chars"]
     total = sum(wall for wall, _ in clock.spent.values())
     stages = _stage_rows(clock.spent, inner, loads, workers, docs, items, chars)
     return {
-        "documents": docs, "items": items, "chars": chars, "stale_items": stale,
+        "documents": docs, "items": items, "chars": chars, "stale_documents": stale,
         "rejected": len(report.rejected), "outputs": len(report.outputs),
         "model_version": report.model_version, "wall_s": total, "stages": stages,
         "docs_per_s": docs / total, "items_per_s": items / total, "chars_per_s": chars / total,

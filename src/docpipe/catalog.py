@@ -446,25 +446,15 @@ class Catalog:
         with self._read() as db:
             return int(db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
 
-    def stale_items(self, model_version: str) -> list[tuple[str, Item]]:
-        """(path, item) for every current item classified by another model version.
-
-        Ordered by path and item position: pass each path's predictions back in this order.
-        """
+    def stale_paths(self, model_version: str) -> list[str]:
+        """Current documents classified by another model version, ordered by path."""
         with self._read() as db:
             rows = db.execute(
-                f"SELECT d.path, d.path_raw, i.doc_id, i.odd, {_prefixed(_ITEM_COLUMNS, 'i.')}"
-                " FROM items AS i JOIN documents AS d ON d.id = i.doc_id"
-                " WHERE d.missing_since IS NULL AND d.model_version != ?"
-                " ORDER BY d.path, d.path_raw, i.pos",
+                "SELECT path, path_raw FROM documents"
+                " WHERE missing_since IS NULL AND model_version != ? ORDER BY path, path_raw",
                 (_put(model_version),),
             ).fetchall()
-        memo: dict[str, Any] = {}
-        out = []
-        for row in rows:
-            path = _path_from(row[0], row[1])
-            out.append((path, _item(row[2:], path, memo).item))
-        return out
+        return [_path_from(p, raw) for p, raw in rows]
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -500,37 +490,46 @@ class Catalog:
         self, path: str, predictions: Sequence[Prediction], model_version: str
     ) -> None:
         """Replace the labels of a stored file's items (in stored order) without re-reading it."""
-        key, raw = _path_key(path)
+        self.update_predictions_many({path: predictions}, model_version)
+
+    def update_predictions_many(
+        self, predictions: Mapping[str, Sequence[Prediction]], model_version: str
+    ) -> None:
+        """``update_predictions`` for many files in one transaction: all of them, or none."""
+        memo: dict[tuple[str, ...], str] = {}
+        marks = ", ".join("?" * len(_PREDICTION_COLUMNS.split(",")))
+        now = _now()
         with self._write() as db:
-            row = db.execute(
-                "SELECT id, (SELECT count(*) FROM items WHERE doc_id = documents.id)"
-                " FROM documents WHERE path = ? AND path_raw = ?",
-                (key, raw),
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no document stored for {path!r}")
-            doc_id, count = row
-            if count != len(predictions):
-                raise ValueError(
-                    f"{path!r} has {count} stored items but {len(predictions)} predictions"
-                )
-            memo: dict[tuple[str, ...], str] = {}
-            marks = ", ".join("?" * len(_PREDICTION_COLUMNS.split(",")))
-            db.executemany(
-                f"UPDATE items SET ({_PREDICTION_COLUMNS}) = ({marks}), odd = odd OR ?"
-                " WHERE doc_id = ? AND pos = ?",
-                (
-                    (*texts, odd, doc_id, pos)
-                    for pos, (texts, odd) in enumerate(
-                        _texts(_prediction_values(p, memo)) for p in predictions
+            for path, new in predictions.items():
+                key, raw = _path_key(path)
+                row = db.execute(
+                    "SELECT id, (SELECT count(*) FROM items WHERE doc_id = documents.id)"
+                    " FROM documents WHERE path = ? AND path_raw = ?",
+                    (key, raw),
+                ).fetchone()
+                if row is None:
+                    raise KeyError(f"no document stored for {path!r}")
+                doc_id, count = row
+                if count != len(new):
+                    raise ValueError(
+                        f"{path!r} has {count} stored items but {len(new)} predictions"
                     )
-                ),
-            )
-            db.execute(
-                "UPDATE documents SET model_version = ?, processed_at = ? WHERE id = ?",
-                (_put(model_version), _now(), doc_id),
-            )
-            _bump(db)
+                db.executemany(
+                    f"UPDATE items SET ({_PREDICTION_COLUMNS}) = ({marks}), odd = odd OR ?"
+                    " WHERE doc_id = ? AND pos = ?",
+                    (
+                        (*texts, odd, doc_id, pos)
+                        for pos, (texts, odd) in enumerate(
+                            _texts(_prediction_values(p, memo)) for p in new
+                        )
+                    ),
+                )
+                db.execute(
+                    "UPDATE documents SET model_version = ?, processed_at = ? WHERE id = ?",
+                    (_put(model_version), now, doc_id),
+                )
+            if predictions:
+                _bump(db)
 
     def forget_missing(self, present_paths: Iterable[str]) -> list[str]:
         """Mark stored files absent from ``present_paths`` as missing (rows are kept).

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from docpipe import __version__
 from docpipe.catalog import Catalog
 from docpipe.fsutil import atomic_write_bytes, atomic_write_text
 from docpipe.inbox import Inbox
-from docpipe.records import DocumentResult, InboxFile, Item
+from docpipe.records import DocumentResult, InboxFile
 from docpipe.settings import config_path
 
 STATE_FILE = ".docpipe-state.json"
@@ -106,29 +106,6 @@ def record_results(
         model_version,
         mtimes={r.source.path: mtimes[r.source.path] for r in results if r.source.path in mtimes},
     )
-
-
-def stale_items(catalog: Catalog, model_version: str) -> dict[str, list[Item]]:
-    """Stored items classified by another model version, per document path (in item order)."""
-    by_path: dict[str, list[Item]] = {}
-    for path, item in catalog.stale_items(model_version):
-        by_path.setdefault(path, []).append(item)
-    return by_path
-
-
-def current_results(
-    catalog: Catalog, plan: RunPlan, fresh: Sequence[DocumentResult]
-) -> list[DocumentResult]:
-    """Every file of the inbox: the fresh results plus the stored ones of unchanged files."""
-    by_path = {r.source.path: r for r in fresh}
-    wanted = {f.path: f for f in plan.reuse if f.path not in by_path}
-    if wanted:
-        for stored in catalog.results():
-            source = wanted.get(stored.source.path)
-            if source is not None:
-                by_path[source.path] = replace(stored, source=source)
-    order = [f.path for f in (*plan.todo, *plan.reuse)]
-    return sorted((by_path[p] for p in order if p in by_path), key=lambda r: r.source.relpath)
 
 
 def baseline(out_dir: Path, state: str) -> Path | None:

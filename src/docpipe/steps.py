@@ -25,6 +25,8 @@ from docpipe.taxonomy import load_taxonomy
 
 __all__ = ["plan", "reclassify", "record", "run_local", "write"]
 
+RECLASSIFY_CHUNK = 200  # stored files reclassified per classifier call and transaction
+
 Clock = Callable[[str], AbstractContextManager[object]]
 Process = Callable[..., list[DocumentResult]]
 
@@ -50,15 +52,25 @@ def record(
 
 
 def reclassify(out: Path, catalog: str | None, model: Path | None, version: str) -> int:
-    """Items stored under another model version get new predictions; files are not re-read."""
+    """Items stored under another model version get new predictions; files are not re-read.
+
+    A chunk of files at a time: one classifier call and one transaction per chunk.
+    """
     with Catalog(catalog_path(catalog, out)) as db:
-        stale = incremental.stale_items(db, version)
-        if stale:
-            classifier = load_classifier(model)
-            for path, items in stale.items():
-                predictions = classifier.predict([i.text for i in items], [i.hint for i in items])
-                db.update_predictions(path, predictions, version)
-        return sum(len(items) for items in stale.values())
+        stale = db.stale_paths(version)
+        if not stale:
+            return 0
+        classifier = load_classifier(model)
+        changed = 0
+        for start in range(0, len(stale), RECLASSIFY_CHUNK):
+            results = db.results(stale[start:start + RECLASSIFY_CHUNK], with_text=False)
+            items = [ci.item for r in results for ci in r.items]
+            predicted = iter(classifier.predict([i.text for i in items], [i.hint for i in items]))
+            db.update_predictions_many(
+                {r.source.path: [next(predicted) for _ in r.items] for r in results}, version
+            )
+            changed += len(items)
+        return changed
 
 
 def write(
