@@ -79,3 +79,17 @@ def test_custom_tokenizer_and_representative_is_central() -> None:
     groups = group_similar(texts, tokenize=str.split, stopwords=frozenset(), threshold=0.7)
     assert groups[0].members[0] == 0 and groups[0].count == 3
     assert groups[1].members == (3,)
+
+
+def test_repeated_texts_are_segmented_once_and_grouped_together() -> None:
+    segmented: list[str] = []
+
+    def tokenize(text: str) -> list[str]:
+        segmented.append(text)
+        return text.split()
+
+    texts = ["a b c", "x y", "a b c", "a b c d", "x y"]
+    groups = group_similar(texts, tokenize=tokenize, stopwords=frozenset(), threshold=0.7)
+    assert sorted(segmented) == sorted(set(texts))
+    # 0 and 2 are equally central (ties go to the earlier), 3 is less so
+    assert [g.members for g in groups] == [(0, 2, 3), (1, 4)]

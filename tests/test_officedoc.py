@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -10,15 +11,21 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from lxml import etree
 
+from docpipe import officedoc
+from docpipe.fsutil import stable_zip
 from docpipe.officedoc import (
     GB9704,
     Block,
     BlockKind,
     Draft,
+    PageFormat,
     draft_json,
     numbered_blocks,
     render_docx,
@@ -146,6 +153,110 @@ def test_write_draft_writes_three_files_inside_the_folder(tmp_path: Path) -> Non
     assert sorted(written) == ["docx", "json", "md"]
     for path in written.values():
         assert Path(path).parent == tmp_path and Path(path).stat().st_size > 0
+
+
+def python_docx_rendering(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
+    """The draft built paragraph by paragraph through python-docx's API, as render_docx once did.
+
+    render_docx copies pre-styled paragraphs into a package built once per process; this is
+    the slow, obvious way, kept here to show the two give the same bytes.
+    """
+    doc = Document()
+    doc.core_properties.title = draft.title
+    doc.core_properties.author = draft.signature or "docpipe"
+    officedoc._set_defaults(doc, fmt)
+    section = doc.sections[0]
+    officedoc._set_page(section, fmt)
+    doc.settings.odd_and_even_pages_header_footer = True
+    officedoc._draft_mark(section.header.paragraphs[0], draft.mark, fmt)
+    officedoc._draft_mark(section.even_page_header.paragraphs[0], draft.mark, fmt)
+    officedoc._page_number(section.footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.RIGHT)
+    officedoc._page_number(section.even_page_footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.LEFT)
+    title = doc.add_paragraph()
+    officedoc._text(title, draft.title, fmt.title_font, fmt.title_pt, fmt)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph()
+    if draft.recipient:
+        officedoc._text(doc.add_paragraph(), f"{draft.recipient}：", fmt.body_font, fmt.body_pt,
+                        fmt)
+    for block in numbered_blocks(draft.blocks):
+        if block.kind is BlockKind.TABLE:
+            if block.rows:
+                width = max(len(r) for r in block.rows)
+                table = doc.add_table(rows=len(block.rows), cols=width)
+                table.style = "Table Grid"
+                table.alignment = WD_TABLE_ALIGNMENT.CENTER
+                for r, (cells, tr) in enumerate(zip(block.rows, table._tbl.tr_lst, strict=True)):
+                    for c, tc in enumerate(tr.tc_lst):
+                        para = _Cell(tc, table).paragraphs[0]
+                        font = fmt.heading1_font if r == 0 else fmt.body_font
+                        officedoc._text(para, cells[c] if c < len(cells) else "", font,
+                                        fmt.body_pt - 2, fmt)
+                        para.paragraph_format.line_spacing = Pt((fmt.body_pt - 2) * 1.5)
+                doc.add_paragraph()
+            continue
+        font = {BlockKind.HEADING1: fmt.heading1_font,
+                BlockKind.HEADING2: fmt.heading2_font}.get(block.kind, fmt.body_font)
+        para = doc.add_paragraph()
+        officedoc._text(para, block.text, font, fmt.body_pt, fmt)
+        para.paragraph_format.first_line_indent = Pt(fmt.body_pt * 2)
+    if draft.signature or draft.date:
+        doc.add_paragraph()
+        for line in (draft.signature, draft.date):
+            if line:
+                para = doc.add_paragraph()
+                officedoc._text(para, line, fmt.body_font, fmt.body_pt, fmt)
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)
+    saved = io.BytesIO()
+    doc.save(saved)
+    return stable_zip(saved.getvalue())
+
+
+AWKWARD = Draft(
+    kind="t",
+    title="  前后有空格的标题  ",
+    blocks=(
+        Block(BlockKind.PARAGRAPH, "制表\t符与\n换行\r\n都在"),
+        Block(BlockKind.PARAGRAPH, " 前后有空格 "),
+        Block(BlockKind.PARAGRAPH, ""),
+        Block(BlockKind.HEADING3, "三级"),
+        Block(BlockKind.TABLE, rows=(("甲", "乙", "丙"), ("只有一格",), ("a\tb", "", " c "))),
+        Block(BlockKind.TABLE, rows=()),
+        Block(BlockKind.ITEM, "文件名\udcb3\udcc9.docx"),
+    ),
+    date="2013年9月10日",
+    mark="送审稿",
+)
+
+
+@pytest.mark.parametrize("draft", [
+    DRAFT,
+    AWKWARD,
+    Draft("t", "只有标题", ()),
+    Draft("t", "只有署名", (Block(BlockKind.HEADING2, "二级"),), signature="办公室"),
+])
+def test_docx_bytes_are_those_of_python_docx(draft: Draft) -> None:
+    assert render_docx(draft) == python_docx_rendering(draft)
+
+
+def test_another_format_gets_its_own_package() -> None:
+    wide = PageFormat(left_mm=20, right_mm=20, body_pt=14)
+    assert render_docx(DRAFT, wide) == python_docx_rendering(DRAFT, wide)
+    assert render_docx(DRAFT, wide) != render_docx(DRAFT)
+
+
+def test_zip_members_are_what_zipfile_writes(docx_bytes: bytes) -> None:
+    assert stable_zip(docx_bytes) == docx_bytes
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
+        assert z.testzip() is None
+        assert z.namelist()[:3] == ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml"]
+
+
+def test_written_json_is_the_draft_json(tmp_path: Path) -> None:
+    written = write_draft(tmp_path, "审定意见", DRAFT)
+    expected = json.dumps(draft_json(DRAFT), ensure_ascii=False, indent=2) + "\n"
+    assert Path(written["json"]).read_text(encoding="utf-8") == expected
 
 
 @pytest.mark.slow

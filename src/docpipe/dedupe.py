@@ -74,17 +74,22 @@ def group_similar(
     settings = load_dedupe_settings()
     limit = settings.threshold if threshold is None else threshold
     words = _words_fn(tokenize, stopwords)
-    vectors = [words(t) for t in texts]
+    distinct = {t: words(t) for t in dict.fromkeys(texts)}  # a repeated opinion is cut once
+    vectors = [distinct[t] for t in texts]
     norms = [_norm(v) for v in vectors]  # each vector's norm once, not once per comparison
     seeds: list[int] = []
     members: list[list[int]] = []
-    by_word: dict[str, set[int]] = {}  # word -> groups whose seed holds it
+    by_word: dict[str, list[tuple[int, int]]] = {}  # word -> (group, count in the group's seed)
     for index, vector in enumerate(vectors):
-        candidates = {g for w in vector for g in by_word.get(w, ())}
+        # the dot product with every seed that shares a word, accumulated word by word (exact:
+        # integer counts), so each comparison is the cosine _cosine would give
+        dots: dict[int, int] = {}
+        for w, n in vector.items():
+            for g, m in by_word.get(w, ()):
+                dots[g] = dots.get(g, 0) + n * m
         best, best_score = -1, 0.0
-        for g in sorted(candidates):
-            seed = seeds[g]
-            score = _cosine(vector, vectors[seed], norms[index] * norms[seed])
+        for g in sorted(dots):
+            score = dots[g] / (norms[index] * norms[seeds[g]])
             if score > best_score:
                 best, best_score = g, score
         if best >= 0 and best_score >= limit:
@@ -92,8 +97,8 @@ def group_similar(
             continue
         seeds.append(index)
         members.append([index])
-        for w in vector:
-            by_word.setdefault(w, set()).add(len(seeds) - 1)
+        for w, n in vector.items():
+            by_word.setdefault(w, []).append((len(seeds) - 1, n))
     groups = [Group(_central_first(m, vectors, norms)) for m in members]
     return sorted(groups, key=lambda g: (-g.count, min(g.members)))
 
@@ -147,9 +152,8 @@ def _cosine(a: Counter[str], b: Counter[str], norm: float | None = None) -> floa
     """Cosine of two word counts; ``norm`` is |a|·|b| when the caller already knows it."""
     if not a or not b:
         return 0.0
-    if len(b) < len(a):  # walk the shorter one: counts are integers, so the sum is the same
-        a, b = b, a
-    dot = sum(n * b[w] for w, n in a.items() if w in b)
+    # only the shared words count; the counts are integers, so the sum is exact in any order
+    dot = sum(a[w] * b[w] for w in a.keys() & b.keys())
     return dot / (norm if norm is not None else _norm(a) * _norm(b))
 
 
@@ -158,13 +162,19 @@ def _central_first(members: list[int], vectors: list[Counter[str]],
     """The member most similar to the others first (ties: the shorter text, then the earlier)."""
     if len(members) <= 2:
         return tuple(members)
+    # cosine is symmetric (an exact integer dot over |a|·|b|): one computation per pair
+    sims = [[0.0] * len(members) for _ in members]
+    for x, i in enumerate(members):
+        for y in range(x + 1, len(members)):
+            j = members[y]
+            sims[x][y] = sims[y][x] = _cosine(vectors[i], vectors[j], norms[i] * norms[j])
 
-    def centrality(i: int) -> tuple[float, int, int]:
-        total = sum(_cosine(vectors[i], vectors[j], norms[i] * norms[j])
-                    for j in members if j != i)
+    def centrality(x: int) -> tuple[float, int, int]:
+        i = members[x]
+        total = sum(s for y, s in enumerate(sims[x]) if y != x)
         return (-total, sum(vectors[i].values()), i)
 
-    rep = min(members, key=centrality)
+    rep = members[min(range(len(members)), key=centrality)]
     return (rep, *(m for m in members if m != rep))
 
 

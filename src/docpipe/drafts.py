@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +85,9 @@ def opinion_summary_draft(
     counts = Counter({label: 0 for label in taxonomy.labels})
     counts.update(ci.label for ci in items)
     merged = Counter({m: 0 for m in taxonomy.merged_labels})
-    for ci in items:
-        merged[_merged(taxonomy, ci.label)] += 1
+    for label, n in counts.items():  # per label, not per item
+        if n:
+            merged[_merged(taxonomy, label)] += n
     phrases = {c.name: c.phrase for c in taxonomy.categories}
     merged_phrases = {m: merged_phrase(taxonomy, m) for m in merged}
     sources = sorted({ci.item.path for ci in items})
@@ -109,9 +110,12 @@ def opinion_summary_draft(
                   f"其中{len(review)}条分类把握不准，列入第三部分请人工研判。"),
         ]
     blocks.append(Block(BlockKind.HEADING1, "分类梳理"))
+    by_label: dict[str, list[ClassifiedItem]] = {}
+    for ci in items:
+        by_label.setdefault(ci.label, []).append(ci)
     data_categories: dict[str, Any] = {}
     for label in counts:
-        members = [ci for ci in items if ci.label == label]
+        members = by_label.get(label)
         if not members:
             continue
         cat_blocks, cat_data = _category_blocks(label, members, phrases, limit,
@@ -351,8 +355,9 @@ def main_topics(texts: Sequence[str], limit: int = 5) -> list[str]:
 
     Empty when the items share none, rather than a list of framing words.
     """
-    counts = Counter(term for text in texts for term in _campaign_terms() if term in text)
     joined = "\n".join(texts)  # ties in the order the items first use them (门难进、脸难看…)
+    used = [term for term in _campaign_terms() if term in joined]  # the others count 0
+    counts = Counter(term for text in texts for term in used if term in text)
     chosen: list[str] = []
     for term, n in sorted(counts.items(), key=lambda kv: (-kv[1], joined.find(kv[0]))):
         if n >= 2 and not any(term in c or c in term for c in chosen):
@@ -394,12 +399,18 @@ def _category_blocks(label: str, members: list[ClassifiedItem], phrases: Mapping
     data = {
         "count": len(members),
         "groups": [{"text": members[g.representative].item.text, "count": g.count,
-                    "items": [{"file": Path(display_path(members[i].item.path)).name,
+                    "items": [{"file": _file_name(members[i].item.path),
                                "locator": members[i].item.locator} for i in g.members],
                     "listed": n < limit}
                    for n, g in enumerate(groups)],
     }
     return blocks, data
+
+
+@lru_cache(maxsize=4096)
+def _file_name(path: str) -> str:
+    """The printable file name of a document path (every item of a document repeats it)."""
+    return Path(display_path(path)).name
 
 
 def _where(results: Sequence[DocumentResult]) -> dict[str, str]:

@@ -10,27 +10,36 @@ numbered here, not by the callers, so the three renderings always agree.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
+import struct
 import zipfile
-from collections.abc import Iterator, Mapping
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
-from docx.table import _Cell
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
-from docpipe.fsutil import atomic_write_bytes, atomic_write_text, inside, safe_name, stable_zip
+from docpipe.fsutil import atomic_write_bytes, atomic_write_text, inside, safe_name
 
 __all__ = [
     "GB9704",
@@ -179,43 +188,47 @@ def draft_json(draft: Draft) -> dict[str, Any]:
 
 
 def render_docx(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
-    """The draft as a GB/T 9704-2012 Word document."""
-    doc = Document()
-    doc.core_properties.title = draft.title
-    doc.core_properties.author = draft.signature or "docpipe"
-    _set_defaults(doc, fmt)
-    section = doc.sections[0]
-    _set_page(section, fmt)
-    doc.settings.odd_and_even_pages_header_footer = True
-    _draft_mark(section.header.paragraphs[0], draft.mark, fmt)
-    _draft_mark(section.even_page_header.paragraphs[0], draft.mark, fmt)
-    _page_number(section.footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.LEFT)
+    """The draft as a GB/T 9704-2012 Word document.
 
-    body = doc.add_paragraph()
-    _text(body, draft.title, fmt.title_font, fmt.title_pt, fmt)
-    body.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph()  # 标题与正文之间空一行
+    Only the body and the title/author differ from one draft to the next: the rest of the
+    package, and one styled empty paragraph of each kind, come from ``_blank`` (built once per
+    process with python-docx), so a draft costs a copy per paragraph instead of python-docx's
+    element-by-element building.  The bytes are the same as building it all with python-docx.
+    """
+    blank = _blank(fmt, draft.mark)
+    document = parse_xml(blank.document_xml)
+    styled = {role: parse_xml(xml) for role, xml in blank.paragraphs}
+    body_end = document.body.sectPr  # blocks go before the section properties, as add_paragraph
+
+    def add(text: str, role: _Role) -> None:
+        body_end.addprevious(_paragraph(styled[role], text))
+
+    add(draft.title, _Role.TITLE)
+    body_end.addprevious(OxmlElement("w:p"))  # 标题与正文之间空一行
     if draft.recipient:
-        _text(doc.add_paragraph(), f"{draft.recipient}：", fmt.body_font, fmt.body_pt, fmt)
+        add(f"{draft.recipient}：", _Role.PLAIN)
     for block in numbered_blocks(draft.blocks):
         if block.kind is BlockKind.TABLE:
-            _table(doc, block.rows, fmt)
+            if block.rows:
+                body_end.addprevious(_table(block.rows, blank, styled))
+                body_end.addprevious(OxmlElement("w:p"))
             continue
-        font = {BlockKind.HEADING1: fmt.heading1_font,
-                BlockKind.HEADING2: fmt.heading2_font}.get(block.kind, fmt.body_font)
-        para = doc.add_paragraph()
-        _text(para, block.text, font, fmt.body_pt, fmt)
-        para.paragraph_format.first_line_indent = Pt(fmt.body_pt * 2)
+        add(block.text, _BLOCK_ROLES.get(block.kind, _Role.BODY))
     if draft.signature or draft.date:
-        doc.add_paragraph()
+        body_end.addprevious(OxmlElement("w:p"))
         for line in (draft.signature, draft.date):
             if line:
-                para = doc.add_paragraph()
-                _text(para, line, fmt.body_font, fmt.body_pt, fmt)
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)  # 右空四字
-    return _stable_docx(doc)
+                add(line, _Role.SIGNATURE)
+
+    core = parse_xml(blank.core_xml)
+    properties = CoreProperties(core)
+    properties.title = draft.title
+    properties.author = draft.signature or "docpipe"
+    filled = {blank.document: serialize_part_xml(document), blank.core: serialize_part_xml(core)}
+    return _stable_zip_members([
+        _ZipMember.deflate(m.name, filled[m.name]) if m.name in filled else m
+        for m in blank.members
+    ])
 
 
 def write_draft(folder: Path, stem: str, draft: Draft, fmt: PageFormat = GB9704) -> dict[str, str]:
@@ -309,11 +322,113 @@ def _set_page(section: Any, fmt: PageFormat) -> None:
 
 
 def _text(para: DocxParagraph, text: str, font: str, size: float, fmt: PageFormat) -> None:
-    # XML cannot carry lone surrogates (an undecodable file name): escape them, never fail.
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    run = para.add_run(text)
+    run = para.add_run(_xml_safe(text))
     run.font.size = Pt(size)
     _set_rfonts(run._r.get_or_add_rPr(), font, fmt.latin_font)
+
+
+def _xml_safe(text: str) -> str:
+    # XML cannot carry lone surrogates (an undecodable file name): escape them, never fail.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class _Role(StrEnum):
+    """The kinds of paragraph a draft is made of, each with its own font, size and layout."""
+
+    TITLE = "title"  # 小标宋 2号, centred
+    PLAIN = "plain"  # body text without indent (主送机关)
+    HEADING1 = "heading1"  # 黑体, first line indented
+    HEADING2 = "heading2"  # 楷体, first line indented
+    BODY = "body"  # 仿宋, first line indented
+    SIGNATURE = "signature"  # 仿宋, right-aligned, 右空四字
+    TABLE_HEAD = "table_head"  # 黑体 4号 in a table's first row
+    TABLE_CELL = "table_cell"  # 仿宋 4号
+
+
+_BLOCK_ROLES = {BlockKind.HEADING1: _Role.HEADING1, BlockKind.HEADING2: _Role.HEADING2}
+_W_T, _XML_SPACE = qn("w:t"), qn("xml:space")
+
+
+@dataclass(frozen=True, slots=True)
+class _Blank:
+    """A draft without body, title or author, as bytes: safe to share between threads."""
+
+    members: tuple[_ZipMember, ...]  # in python-docx's order, deflated once
+    document: str  # member name of the main document part (word/document.xml)
+    core: str  # member name of the core properties (docProps/core.xml)
+    document_xml: bytes  # those two parts before a draft fills them in
+    core_xml: bytes
+    table_style: str | None  # style id of "Table Grid"
+    table_width: int  # EMU between the margins, shared out between a table's columns
+    paragraphs: tuple[tuple[_Role, bytes], ...]  # one styled, empty paragraph per role
+
+
+@lru_cache(maxsize=8)
+def _blank(fmt: PageFormat, mark: str) -> _Blank:
+    """The package every draft of this format and mark shares, built with python-docx."""
+    doc = Document()
+    _set_defaults(doc, fmt)
+    section = doc.sections[0]
+    _set_page(section, fmt)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _draft_mark(section.header.paragraphs[0], mark, fmt)
+    _draft_mark(section.even_page_header.paragraphs[0], mark, fmt)
+    _page_number(section.footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], fmt, WD_ALIGN_PARAGRAPH.LEFT)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        blobs = {info.filename: zf.read(info) for info in zf.infolist()}  # in writing order
+    # the template's own core properties, with fixed dates (so reruns give equal bytes)
+    core_part = next(p for p in doc.part.package.iter_parts()
+                     if p.content_type == CT.OPC_CORE_PROPERTIES)
+    document, core = doc.part.partname.membername, core_part.partname.membername
+    return _Blank(
+        members=tuple(_ZipMember.deflate(name, blob) for name, blob in blobs.items()),
+        document=document,
+        core=core,
+        document_xml=blobs[document],
+        core_xml=blobs[core],
+        table_style=doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE),
+        table_width=doc._block_width,  # what doc.add_table shares out between the columns
+        paragraphs=tuple((role, etree.tostring(_styled_paragraph(role, fmt)))
+                         for role in _Role),
+    )
+
+
+def _styled_paragraph(role: _Role, fmt: PageFormat) -> Any:
+    """An empty paragraph of ``role``: its one run has the font and size but no text yet."""
+    para = DocxParagraph(OxmlElement("w:p"), cast(Any, None))  # no parent: no styles looked up
+    font = {_Role.TITLE: fmt.title_font, _Role.HEADING1: fmt.heading1_font,
+            _Role.HEADING2: fmt.heading2_font, _Role.TABLE_HEAD: fmt.heading1_font}
+    size = {_Role.TITLE: fmt.title_pt, _Role.TABLE_HEAD: fmt.body_pt - 2,  # 表格文字可小于正文：4号
+            _Role.TABLE_CELL: fmt.body_pt - 2}.get(role, fmt.body_pt)
+    _text(para, "", font.get(role, fmt.body_font), size, fmt)
+    if role is _Role.TITLE:
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif role is _Role.SIGNATURE:
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)  # 右空四字
+    elif role in (_Role.TABLE_HEAD, _Role.TABLE_CELL):
+        para.paragraph_format.line_spacing = Pt(size * 1.5)
+    elif role is not _Role.PLAIN:
+        para.paragraph_format.first_line_indent = Pt(fmt.body_pt * 2)
+    return para._p
+
+
+def _paragraph(styled: Any, text: str) -> Any:
+    """A copy of a styled empty paragraph with ``text`` in its run, as ``_text`` would write it."""
+    para = copy.deepcopy(styled)
+    text = _xml_safe(text)
+    run = para[-1]  # a styled paragraph ends with its one run
+    if "\t" in text or "\r" in text or "\n" in text:
+        run.text = text  # python-docx turns these into w:tab and w:br elements
+    elif text:  # one w:t, as python-docx's CT_R.add_t writes it (without its generic insertion)
+        t = etree.SubElement(run, _W_T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_XML_SPACE, "preserve")
+    return para
 
 
 def _draft_mark(para: DocxParagraph, mark: str, fmt: PageFormat) -> None:
@@ -348,60 +463,67 @@ def _page_number(para: DocxParagraph, fmt: PageFormat, align: WD_ALIGN_PARAGRAPH
     _text(para, " —", fmt.page_number_font, fmt.page_number_pt, fmt)
 
 
-def _table(doc: Any, rows: tuple[tuple[str, ...], ...], fmt: PageFormat) -> None:
-    if not rows:
-        return
+def _table(rows: tuple[tuple[str, ...], ...], blank: _Blank, styled: Mapping[_Role, Any]) -> Any:
+    """A centred "Table Grid" table, as python-docx's add_table makes it, with text in its cells."""
     width = max(len(r) for r in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = fmt.body_pt - 2  # 表格文字可小于正文：4号
-    # The new table has no merged cells, so row r's w:tc elements are its cells 0..width-1;
-    # reading them directly avoids table.cell(), which rebuilds the whole cell grid per call.
-    for r, (cells, tr) in enumerate(zip(rows, table._tbl.tr_lst, strict=True)):
+    table = CT_Tbl.new_tbl(len(rows), width, Emu(blank.table_width))
+    table.tblStyle_val = blank.table_style
+    table.tblPr.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, (cells, tr) in enumerate(zip(rows, table.tr_lst, strict=True)):
+        role = _Role.TABLE_HEAD if r == 0 else _Role.TABLE_CELL
         for c, tc in enumerate(tr.tc_lst):
-            para = _Cell(tc, table).paragraphs[0]
-            font = fmt.heading1_font if r == 0 else fmt.body_font
-            _text(para, cells[c] if c < len(cells) else "", font, size, fmt)
-            para.paragraph_format.line_spacing = Pt(size * 1.5)
-    doc.add_paragraph()
+            tc.replace(tc.p_lst[0], _paragraph(styled[role], cells[c] if c < len(cells) else ""))
+    return table
 
 
-def _stable_docx(doc: Any) -> bytes:
-    """``doc.save()`` followed by ``stable_zip``, in one pass: the same bytes, zipped once.
+@dataclass(frozen=True, slots=True)
+class _ZipMember:
+    """A member deflated as ``zipfile`` deflates it, ready to be written into any archive."""
 
-    Writes the parts in python-docx's own order through its PackageWriter, with the fixed
-    member timestamps of ``stable_zip``; falls back to save + stable_zip if python-docx's
-    writer ever changes shape.
+    name: str
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def deflate(cls, name: str, blob: bytes) -> _ZipMember:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflated = compressor.compress(blob) + compressor.flush()
+        return cls(name, zlib.crc32(blob), len(blob), deflated)
+
+
+# The fields ``fsutil.stable_zip`` fixes (1980-01-01 00:00, mode 0600, deflated), in the
+# layout the zipfile module writes: version 2.0, made on Unix, no extra fields, no comments.
+_ZIP_DOS_TIME, _ZIP_DOS_DATE = 0, 1 << 5 | 1  # date: (year - 1980) << 9 | month << 5 | day
+_ZIP_MODE = 0o600 << 16
+_ZIP_VERSION, _ZIP_UNIX = 20, 3
+_ZIP_MAX = 1 << 30  # far below the sizes at which zipfile would switch to ZIP64 records
+
+
+def _stable_zip_members(members: Sequence[_ZipMember]) -> bytes:
+    """The archive ``fsutil.stable_zip`` would make of these members, byte for byte.
+
+    Written here rather than through ``zipfile`` so that the parts every draft shares are
+    deflated once per process, not once per draft (zipfile can only compress as it writes).
     """
-    try:
-        from docx.opc.pkgwriter import PackageWriter
-
-        package = doc.part.package
-        parts = package.parts
-        for part in parts:
-            part.before_marshal()
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as zf:
-            writer: Any = _StableZipWriter(zf)  # duck-types python-docx's PhysPkgWriter
-            PackageWriter._write_content_types_stream(writer, parts)
-            PackageWriter._write_pkg_rels(writer, package.rels)
-            PackageWriter._write_parts(writer, parts)
-        return out.getvalue()
-    except AttributeError:  # pragma: no cover - another python-docx
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return stable_zip(buffer.getvalue())
-
-
-class _StableZipWriter:
-    """python-docx's physical package writer interface, with ``stable_zip``'s member fields."""
-
-    def __init__(self, zf: zipfile.ZipFile) -> None:
-        self._zf = zf
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        self._zf.writestr(info, blob)
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for m in members:
+        if offset + m.size + len(m.deflated) >= _ZIP_MAX:
+            raise ValueError(f"{m.name}: a draft of over 1 GB cannot be right")
+        try:
+            name, flags = m.name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            name, flags = m.name.encode("utf-8"), 0x800  # the UTF-8 name flag
+        common = (flags, zipfile.ZIP_DEFLATED, _ZIP_DOS_TIME, _ZIP_DOS_DATE, m.crc,
+                  len(m.deflated), m.size, len(name))
+        local += [struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _ZIP_VERSION, 0, *common, 0),
+                  name, m.deflated]
+        central += [struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", _ZIP_VERSION, _ZIP_UNIX,
+                                _ZIP_VERSION, 0, *common, 0, 0, 0, 0, _ZIP_MODE, offset), name]
+        offset += 30 + len(name) + len(m.deflated)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members),
+                      len(directory), offset, 0)
+    return b"".join(local) + directory + end

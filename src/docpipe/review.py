@@ -180,11 +180,12 @@ def check_study(results: Sequence[DocumentResult], rules: ReviewRules) -> StudyC
     """五有、四落实 over all of a unit's study plans and records taken together."""
     docs = [r.document for r in results
             if r.document.ok and r.info and r.info.doc_type in rules.study_doc_types]
+    lines = [list(document_lines(doc)) for doc in docs]  # once, not once per point
     points = []
     for rule in rules.study:
         found = Evidence(rule.name, False)
-        for doc in docs:
-            hit = _first_hit(rule, document_lines(doc))
+        for doc, doc_lines in zip(docs, lines, strict=True):
+            hit = _first_hit(rule, doc_lines)
             if hit:
                 found = Evidence(rule.name, True, hit[1], doc.path, hit[0])
                 break

@@ -26,7 +26,9 @@ def summarise_unit(
     counts = Counter({label: 0 for label in taxonomy.labels})
     counts.update(ci.prediction.label for ci in items)
     merged = Counter({label: 0 for label in taxonomy.merged_labels})
-    merged.update(_merged(taxonomy, label) for label in counts.elements())
+    for label, n in counts.items():  # per label, not per item
+        if n:
+            merged[_merged(taxonomy, label)] += n
     doc_types = Counter(r.info.doc_type for r in results
                         if r.info is not None and r.document.status is DocStatus.OK)
     return UnitSummary(
