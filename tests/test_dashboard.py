@@ -85,6 +85,19 @@ def test_chart_numbers_are_the_items() -> None:
     assert len(report.behind) == 3  # all three miss the plan or speech due by 7月15日
 
 
+def test_review_table_lists_the_first_items_and_counts_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docpipe import dashboard
+
+    monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
+    html, report = _page()
+    assert "<h2>需人工研判的条目（2条）</h2>" in html
+    review = html.split('<table id="review">')[1]
+    assert review.count("<tr><td>市交通运输局</td>") == 1 and "意见&lt;2&gt;" in review
+    assert "另有1条未列出" in html
+
+
 @pytest.mark.slow
 def test_chromium_renders_the_dashboard(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -119,3 +119,19 @@ def test_batches_of_a_run_share_one_worker_pool(small_inbox: Path) -> None:
     assert sum(r.document.ok for r in again) == 4
     pipeline.shutdown_pools()
     assert not pipeline._pools
+
+
+def test_units_send_back_only_the_review_items_the_dashboard_lists(
+    small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docpipe import dashboard, outputs
+
+    monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
+    monkeypatch.setattr(outputs, "REVIEW_LIMIT", 10**9)  # every review item reaches the page
+    _run(small_inbox, tmp_path / "all")
+    monkeypatch.setattr(outputs, "REVIEW_LIMIT", 1)
+    _run(small_inbox, tmp_path / "few")
+    page = (tmp_path / "all" / "dashboard.html").read_text("utf-8")
+    assert page == (tmp_path / "few" / "dashboard.html").read_text("utf-8")
+    queue = (tmp_path / "all" / "review_queue.jsonl").read_text("utf-8").splitlines()
+    assert f"需人工研判的条目（{len(queue)}条）" in page and len(queue) > 1

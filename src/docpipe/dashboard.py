@@ -22,7 +22,7 @@ __all__ = ["render_dashboard"]
 # Colour-blind-safe palette (Okabe-Ito), given to categories in taxonomy order.
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#999999", "#E69F00", "#56B4E9",
             "#F0E442")
-_REVIEW_LIMIT = 1000  # rows of the review table; the rest are counted
+REVIEW_LIMIT = 1000  # rows of the review table; the rest are counted
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:24px;
 color:#222;background:#fafafa}
@@ -50,6 +50,8 @@ def render_dashboard(
     labels = list(dict.fromkeys([*taxonomy.labels, *report.counts]))
     colours = {label: _PALETTE[i % len(_PALETTE)] for i, label in enumerate(labels)}
     behind = report.behind
+    # the first REVIEW_LIMIT items needing review are listed; the count is the report's (a
+    # caller may pass only the listed ones: at region scale there are tens of thousands)
     review = [(r, ci) for r in results for ci in r.items if ci.prediction.needs_review]
     parts = [
         "<!DOCTYPE html>",
@@ -84,8 +86,8 @@ def render_dashboard(
                [(u.unit or INBOX_ROOT, u.group,
                  "、".join(f"{t}（{d.month}月{d.day}日前）" for t, d in u.overdue))
                 for u in behind], empty="无滞后单位。"),
-        f"<h2>需人工研判的条目（{len(review)}条）</h2>",
-        _review_table(review),
+        f"<h2>需人工研判的条目（{report.needs_review}条）</h2>",
+        _review_table(review, report.needs_review),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -141,9 +143,9 @@ def _table(table_id: str, head: Sequence[str], rows: Sequence[Sequence[str]],
     return f'<table id="{table_id}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _review_table(review: Sequence[tuple[DocumentResult, ClassifiedItem]]) -> str:
+def _review_table(review: Sequence[tuple[DocumentResult, ClassifiedItem]], total: int) -> str:
     rows = []
-    for result, ci in review[:_REVIEW_LIMIT]:
+    for result, ci in review[:REVIEW_LIMIT]:
         item, p = ci.item, ci.prediction
         score = p.probabilities.get(p.label)
         rows.append((item.unit or INBOX_ROOT, result.source.relpath or Path(item.path).name,
@@ -152,8 +154,8 @@ def _review_table(review: Sequence[tuple[DocumentResult, ClassifiedItem]]) -> st
                      f"{score:.2f}" if score is not None else ""))
     table = _table("review", ("单位", "文件", "位置", "内容", "初判", "置信度"), rows,
                    empty="没有需人工研判的条目。")
-    if len(review) > _REVIEW_LIMIT:
-        table += f"<p>另有{len(review) - _REVIEW_LIMIT}条未列出，见各单位的意见建议梳理汇总。</p>"
+    if total > len(rows):
+        table += f"<p>另有{total - len(rows)}条未列出，见各单位的意见建议梳理汇总。</p>"
     return table
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from docpipe import pipeline
 from docpipe.catalog import Catalog
+from docpipe.dashboard import REVIEW_LIMIT
 from docpipe.drafts import write_region_outputs, write_unit_outputs
 from docpipe.fsutil import remove_stale_temps
 from docpipe.inbox import Inbox
@@ -57,7 +58,8 @@ class UnitJob:
 class UnitDone:
     summary: UnitSummary
     outputs: dict[str, str]
-    # the unit's documents that have items needing review, with only those items and no text
+    # the unit's first documents with items needing review (REVIEW_LIMIT items or a few more),
+    # with only those items and no text
     review: tuple[DocumentResult, ...]
 
 
@@ -108,12 +110,15 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
     written = write_unit_outputs(
         job.out_dir, job.unit, summary, results, job.taxonomy, today=job.today
     )
-    review = tuple(
-        replace(r, document=_without_text(r), items=flagged)
-        for r in results
-        if (flagged := tuple(ci for ci in r.items if ci.prediction.needs_review))
-    )
-    return UnitDone(summary, written, review)
+    # The dashboard lists the first REVIEW_LIMIT items needing review of the whole inbox (in
+    # path order): a unit's first REVIEW_LIMIT are enough, and the rest need not travel.
+    review, listed = [], 0
+    for r in results:
+        flagged = tuple(ci for ci in r.items if ci.prediction.needs_review)
+        if flagged and listed < REVIEW_LIMIT:
+            review.append(replace(r, document=_without_text(r), items=flagged))
+            listed += len(flagged)
+    return UnitDone(summary, written, tuple(review))
 
 
 def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
