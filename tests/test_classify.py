@@ -9,7 +9,9 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.utils import murmurhash3_32
 
 from docpipe import classify, model
 from docpipe.classify import Classifier, classify_items, load_classifier, prediction_to_dict
@@ -164,11 +166,72 @@ def test_other_families_give_probabilities_and_terms(params) -> None:
     assert any("公款" in t or "超标" in t for t in p.terms)
 
 
-def test_term_columns_match_the_hashing_vectorizer(clf: Classifier) -> None:
-    text = normalise("公款吃喝，超标准配车，门难进")
-    for (kind, _, analyse, width), (name, block) in zip(
-        clf._hashers, clf.pipeline[1].transformer_list, strict=True
-    ):
-        assert kind == name
-        columns = set(block.named_steps["hash"].transform([text]).indices.tolist())
-        assert {classify._bucket(g, width) for g in analyse(text)} == columns
+def _reference_terms(clf: Classifier, text: str, label: str) -> tuple[str, ...]:
+    """The terms as first written, one text at a time: analyse the text again, hash each
+    n-gram with murmurhash, rank (contribution, kind, n-gram) descending."""
+    norm = normalise(text)
+    features = clf.pipeline[1].transform([norm]).tocsr()
+    weights = clf._weights[clf.taxonomy.labels.index(label)]
+    strength = {
+        column: value * weights[column]
+        for column, value in zip(features.indices.tolist(), features.data.tolist(), strict=True)
+        if value * weights[column] > 0
+    }
+    scored, offset = [], 0
+    for kind, block in clf.pipeline[1].transformer_list:
+        hasher = block.named_steps["hash"]
+        for gram in set(hasher.build_analyzer()(norm)):
+            h = int(murmurhash3_32(gram, seed=0))
+            bucket = (2**31 - 1 - (hasher.n_features - 1) if h == -(2**31) else abs(h))
+            found = strength.get(offset + bucket % hasher.n_features)
+            if found is not None:
+                scored.append((found, kind, gram))
+        offset += hasher.n_features
+    terms: list[str] = []
+    for _, kind, gram in sorted(scored, reverse=True):
+        term = classify._readable(kind, gram)
+        if term and not any(term in t or t in term for t in terms) and len(terms) < classify.TERMS:
+            terms.append(term)
+    return tuple(terms)
+
+
+TERM_TEXTS = [t for t, _ in CLEAR] + [
+    "有的单位公款吃喝，逢年过节收送购物卡和高档烟酒。", "吃喝 吃喝 吃喝", "", "？？",
+    "会议多、文件多、检查多，基层干部忙于迎检，台账资料一大摞，拍照留痕比干活还累。",
+    "領導幹部帶頭公款旅遊，超標準配車。",
+]
+
+
+def test_terms_follow_the_reference_ranking(clf: Classifier, monkeypatch) -> None:
+    texts = TERM_TEXTS + [e.text for e in read_corpus(training_dir())[::40]]
+    preds = clf.predict(texts)
+    assert any(p.terms for p in preds)
+    assert [p.terms for p in preds] == [
+        _reference_terms(clf, t, p.label) for t, p in zip(texts, preds, strict=True)
+    ]
+    # equal weights everywhere: many n-grams tie, and kind then n-gram (descending) decide
+    monkeypatch.setattr(clf, "_weights", np.ones_like(clf._weights))
+    preds = clf.predict(texts)
+    assert [p.terms for p in preds] == [
+        _reference_terms(clf, t, p.label) for t, p in zip(texts, preds, strict=True)
+    ]
+
+
+def test_equal_contributions_rank_by_kind_then_ngram_descending(clf, monkeypatch) -> None:
+    text = "会议多、文件多、检查多，台账资料一大摞，公款吃喝，高档烟酒"
+    features = clf.pipeline[1].transform([normalise(text)]).tocsr()
+    weights = np.zeros_like(clf._weights)
+    weights[:, features.indices] = 1 / features.data
+    tied = features.data * weights[0, features.indices] == 1.0  # 1/x * x is 1 for most x
+    weights[:, features.indices[~tied]] = 0
+    monkeypatch.setattr(clf, "_weights", weights)
+    [p] = clf.predict([text])
+    assert len(p.terms) == classify.TERMS
+    assert p.terms == _reference_terms(clf, text, p.label)
+
+
+def test_a_batch_predicts_each_text_as_alone(clf: Classifier) -> None:
+    texts = TERM_TEXTS + TERM_TEXTS[::-1]
+    hints = ["", "享乐主义", "其他"] * (len(texts) // 3) + [""] * (len(texts) % 3)
+    together = clf.predict(texts, hints)
+    assert together == [clf.predict([t], [h])[0] for t, h in zip(texts, hints, strict=True)]

@@ -91,7 +91,7 @@ def test_review_table_lists_the_first_items_and_counts_all(
     from docpipe import dashboard
 
     monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
-    html, report = _page()
+    html, _ = _page()
     assert "<h2>需人工研判的条目（2条）</h2>" in html
     review = html.split('<table id="review">')[1]
     assert review.count("<tr><td>市交通运输局</td>") == 1 and "意见&lt;2&gt;" in review

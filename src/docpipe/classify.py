@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
-from sklearn.utils import murmurhash3_32
 
 from docpipe import settings
+from docpipe.features import Batch, analyse_batch, hashed_blocks
 from docpipe.model import DEFAULT_PARAMS, ModelError, load_model, model_version, train_model
 from docpipe.records import ClassifiedItem, Item, Prediction
 from docpipe.segment import get_segmenter
@@ -57,24 +57,42 @@ class Classifier:
         self.hint_weight = hint_weight
         self._columns = [taxonomy.labels.index(c) for c in pipeline.classes_]
         self._weights = _class_weights(pipeline, taxonomy)
-        self._hashers = _hashers(pipeline)
+        self._blocks = hashed_blocks(pipeline[1])
 
     def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> list[Prediction]:
         """One Prediction per text; ``hints`` (same length, '' for none) name heading categories."""
         if not texts:
             return []
-        labels = self.taxonomy.labels
+        tax, labels = self.taxonomy, self.taxonomy.labels
         normalised = self.pipeline[0].transform(list(texts))
-        features = self.pipeline[1].transform(normalised).tocsr()  # hashed: for the terms
-        raw = self.pipeline[-1].predict_proba(self.pipeline[2].transform(features))
+        batch = analyse_batch(normalised, self._blocks)  # = pipeline[1], plus the n-grams
+        raw = self.pipeline[-1].predict_proba(self.pipeline[2].transform(batch.features))
         probs = np.zeros((len(texts), len(labels)))
         probs[:, self._columns] = raw
         if hints is not None:
             probs = self._apply_hints(probs, hints)
-        ptr, idx, data = features.indptr, features.indices, features.data
+        order = np.argsort(-probs, axis=1, kind="stable")
+        best = order[:, 0]
+        second = order[:, 1] if len(labels) > 1 else best
+        rows = np.arange(len(probs))
+        top = probs[rows, best]
+        close = (second != best) & (top - probs[rows, second] <= tax.secondary_margin)
+        review = top < tax.review_threshold
+        terms = self._terms(best, batch)
+        merged = [tax.merged(label) for label in labels]
         return [
-            self._prediction(probs[i], normalised[i], idx[lo:hi], data[lo:hi])
-            for i, (lo, hi) in enumerate(pairwise(ptr))
+            Prediction(
+                label=labels[b],
+                probabilities=dict(zip(labels, row, strict=True)),
+                merged_label=merged[b],
+                needs_review=r,
+                secondary=labels[s] if c else "",
+                terms=t,
+            )
+            for b, s, c, r, row, t in zip(
+                best.tolist(), second.tolist(), close.tolist(), review.tolist(),
+                probs.tolist(), terms, strict=True,
+            )
         ]
 
     def _apply_hints(self, probs: np.ndarray, hints: Sequence[str]) -> np.ndarray:
@@ -87,51 +105,47 @@ class Classifier:
         probs = probs * prior
         return probs / probs.sum(axis=1, keepdims=True)
 
-    def _prediction(
-        self, row: np.ndarray, text: str, idx: np.ndarray, values: np.ndarray
-    ) -> Prediction:
-        labels, tax = self.taxonomy.labels, self.taxonomy
-        order = np.argsort(-row, kind="stable")
-        best, second = int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
-        label = labels[best]
-        close = second != best and row[best] - row[second] <= tax.secondary_margin
-        return Prediction(
-            label=label,
-            probabilities={lab: float(p) for lab, p in zip(labels, row, strict=True)},
-            merged_label=tax.merged(label),
-            needs_review=bool(row[best] < tax.review_threshold),
-            secondary=labels[second] if close else "",
-            terms=self._terms(best, text, idx, values),
-        )
+    def _terms(self, best: np.ndarray, batch: Batch) -> list[tuple[str, ...]]:
+        """Per text, readable n-grams with the largest positive contribution to its class.
 
-    def _terms(
-        self, column: int, text: str, idx: np.ndarray, values: np.ndarray
-    ) -> tuple[str, ...]:
-        """Readable n-grams of ``text`` with the largest positive contribution to the class.
-
-        Features are hashed, so the n-grams come from analysing the text again and hashing
-        each one to its column.
+        A column contributes its TF-IDF value times the class weight; every readable n-gram
+        of the text hashed to a contributing column is a candidate.  Candidates are ranked by
+        (contribution, kind, n-gram), largest first, for the whole batch at once; then each
+        text keeps the first ``TERMS`` that do not overlap a term already kept.
         """
-        contribution = values * self._weights[column][idx]  # vectorised: one row at a time
-        positive = contribution > 0
-        strength = dict(zip(idx[positive].tolist(), contribution[positive].tolist(), strict=True))
-        scored = []
-        for kind, offset, analyse, n_features in self._hashers:
-            for gram in set(analyse(text)):
-                if len(gram) < 2:  # one character: never shown, skip hashing it
-                    continue
-                found = strength.get(offset + _bucket(gram, n_features))
-                if found is not None:
-                    scored.append((found, kind, gram))
-        scored.sort(reverse=True)
-        terms: list[str] = []
-        for _, kind, gram in scored:
-            term = _readable(kind, gram)
-            if term and not any(term in t or t in term for t in terms):
-                terms.append(term)
-                if len(terms) == TERMS:
-                    break
-        return tuple(terms)
+        features = batch.features
+        n_rows, width = features.shape
+        # (row, column) of each stored value as one number, increasing: CSR columns are sorted
+        cells = np.repeat(np.arange(n_rows), np.diff(features.indptr)) * width + features.indices
+        kinds = sorted(g.kind for g in batch.grams)
+        parts = []  # per block, of each candidate: row, contribution, kind rank, n-gram, term
+        for grams in batch.grams:
+            # readability depends on the n-gram alone: ask once per distinct n-gram, and first
+            terms = np.array([_readable(grams.kind, g) for g in grams.grams], object)
+            held = np.flatnonzero((terms != "")[grams.ids])
+            row, gram = grams.rows[held], grams.ids[held]
+            column = grams.columns[gram]
+            value = (features.data[np.searchsorted(cells, row * width + column)]
+                     * self._weights[best[row], column])
+            keep = value > 0
+            parts.append((row[keep], value[keep], np.full(keep.sum(), kinds.index(grams.kind)),
+                          gram[keep], terms[gram[keep]]))
+        row, value, kind, gram, term = (np.concatenate(p) for p in zip(*parts, strict=True))
+        order = np.lexsort((-gram, -kind, -value, row))  # by row, then ranked as above
+        ranked = term[order].tolist()
+        bounds = np.searchsorted(row[order], np.arange(n_rows + 1)).tolist()
+        return [_pick(ranked[lo:hi]) for lo, hi in pairwise(bounds)]
+
+
+def _pick(ranked: Sequence[str]) -> tuple[str, ...]:
+    """The first ``TERMS`` of ``ranked`` that neither contain nor sit in one kept before."""
+    terms: list[str] = []
+    for term in ranked:
+        if not any(term in t or t in term for t in terms):
+            terms.append(term)
+            if len(terms) == TERMS:
+                break
+    return tuple(terms)
 
 
 def _class_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> np.ndarray:
@@ -155,25 +169,7 @@ def _class_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> np.ndarray:
     return full
 
 
-def _hashers(pipeline: Pipeline) -> list[tuple[str, int, Callable[[str], list[str]], int]]:
-    """(kind, column offset, analyser, width) of each hashed block of the feature union."""
-    blocks, offset = [], 0
-    for kind, block in pipeline[1].transformer_list:
-        hasher = block.named_steps["hash"]
-        blocks.append((kind, offset, hasher.build_analyzer(), hasher.n_features))
-        offset += hasher.n_features
-    return blocks
-
-
-@lru_cache(maxsize=1 << 20)  # n-grams recur across items; hashing in Python is the cost
-def _bucket(gram: str, n_features: int) -> int:
-    """The column HashingVectorizer gives ``gram`` (same murmurhash3 and modulo)."""
-    h = int(murmurhash3_32(gram, seed=0))
-    if h == -(2**31):  # abs() of INT_MIN is undefined; sklearn special-cases it the same way
-        return (2**31 - 1 - (n_features - 1)) % n_features
-    return abs(h) % n_features
-
-
+@lru_cache(maxsize=1 << 16)  # every distinct n-gram of a batch is asked; most recur
 def _readable(kind: str, gram: str) -> str:
     """'公款 吃喝' (word bigram) → '公款吃喝'; '' for an n-gram a reader would not recognise
     (one character, punctuation, a particle bigram, a character n-gram that is no word)."""
