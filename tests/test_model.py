@@ -230,3 +230,13 @@ def test_select_model_ranks_candidates_by_cv_and_heldout(corpus, tmp_path, monke
     scores = [(r["cv_macro_f1"] + r["heldout_macro_f1"]) / 2 for r in rows]
     assert scores == sorted(scores, reverse=True)
     assert all(0.0 <= r["cv_macro_f1"] <= 1.0 and r["heldout_macro_f1"] is not None for r in rows)
+
+
+def test_training_twice_gives_the_same_model(corpus) -> None:
+    """The version names data and parameters: equal versions must mean equal predictions."""
+    from docpipe.model import DEFAULT_PARAMS, build_pipeline, read_corpus
+
+    examples = read_corpus(corpus)
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
+    first, second = (build_pipeline(DEFAULT_PARAMS).fit(texts, labels) for _ in range(2))
+    assert (first.predict_proba(texts) == second.predict_proba(texts)).all()
