@@ -3,24 +3,27 @@
 The catalog already holds every file's result (the fresh ones are recorded batch by batch), so
 the outputs are drawn from it rather than from results kept in memory: at region scale those
 are hundreds of thousands of items.  The main process keeps one light record per file (status,
-type, unit, no text, no items); the items of one unit at a time go through the unit's drafts,
-and the run-level JSON lines are written chunk by chunk in path order.  With several workers the
-units are written in parallel, each worker reading its units from the catalog itself.
+type, unit, no text, no items).  A unit job reads its files from the catalog (their text only
+where a check needs it), writes the unit's drafts, and writes its files' lines of the run-level
+JSON-lines files to a fragment; the main process then stitches the fragments together in path
+order.  With several workers the units run in parallel, each worker reading the catalog itself.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from docpipe import pipeline
 from docpipe.catalog import Catalog
 from docpipe.dashboard import REVIEW_LIMIT
 from docpipe.drafts import write_region_outputs, write_unit_outputs
-from docpipe.fsutil import remove_stale_temps
+from docpipe.fsutil import atomic_writer, remove_stale_temps
 from docpipe.inbox import Inbox
 from docpipe.records import (
     DocStatus,
@@ -31,7 +34,14 @@ from docpipe.records import (
     UnitInfo,
     UnitSummary,
 )
-from docpipe.report import build_report, report_paths, write_report, write_run_files
+from docpipe.report import (
+    build_report,
+    report_paths,
+    run_file_lines,
+    write_report,
+    write_run_files,
+)
+from docpipe.review import load_review_rules
 from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
@@ -39,7 +49,6 @@ __all__ = ["write_outputs"]
 
 log = logging.getLogger(__name__)
 
-READ_CHUNK = 200  # files read back from the catalog at a time for the run-level JSON lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class UnitJob:
     unit: UnitInfo
     files: tuple[InboxFile, ...]
     duplicates: Mapping[str, str]  # path -> relpath of the first copy, for this unit's files
+    with_text: frozenset[str]  # paths of the files a check reads the text of
+    fragment: Path  # where the unit's lines of the run-level JSON-lines files go
     taxonomy: Taxonomy
     today: date | None
 
@@ -58,6 +69,8 @@ class UnitJob:
 class UnitDone:
     summary: UnitSummary
     outputs: dict[str, str]
+    # path -> (offset, length of its documents, items and review queue lines) in the fragment
+    spans: dict[str, tuple[int, int, int, int]]
     # the unit's first documents with items needing review (REVIEW_LIMIT items or a few more),
     # with only those items and no text
     review: tuple[DocumentResult, ...]
@@ -84,9 +97,13 @@ def write_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     light = _light_results(inbox, catalog)
-    outputs = write_run_files(out_dir, inbox, _full_results(catalog, light))
     jobs = _unit_jobs(out_dir, inbox, light, taxonomy, today)
-    done = _run_jobs(jobs, catalog, workers, model)
+    try:
+        done = _run_jobs(jobs, catalog, workers, model)
+        outputs = write_run_files(out_dir, inbox, _stitched(light, jobs, done))
+    finally:
+        for job in jobs:
+            job.fragment.unlink(missing_ok=True)
     for job, unit_done in zip(jobs, done, strict=True):
         name = job.unit.name or "(inbox)"
         outputs.update({f"{name}/{k}": v for k, v in unit_done.outputs.items()})
@@ -103,13 +120,24 @@ def write_outputs(
 
 
 def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
-    """Read one unit's results from the catalog, summarise them and write the unit's drafts."""
-    stored = {r.source.path: r for r in catalog.results([f.path for f in job.files])}
+    """Read one unit's results from the catalog, summarise them, write the unit's drafts and
+    its files' lines of the run-level files (to the job's fragment)."""
+    paths = [f.path for f in job.files]
+    stored = {r.source.path: r for r in catalog.results(
+        [p for p in paths if p not in job.with_text], with_text=False)}
+    stored.update((r.source.path, r) for r in catalog.results(
+        [p for p in paths if p in job.with_text]))
     results = [_as_found(stored[f.path], f, job.duplicates.get(f.path, "")) for f in job.files]
     summary = summarise_unit(job.unit, results, job.taxonomy)
     written = write_unit_outputs(
         job.out_dir, job.unit, summary, results, job.taxonomy, today=job.today
     )
+    spans = {}
+    with atomic_writer(job.fragment) as fh:
+        for r in results:
+            document, items, review_lines = run_file_lines(r)
+            spans[r.source.path] = (fh.tell(), len(document), len(items), len(review_lines))
+            fh.write(document + items + review_lines)
     # The dashboard lists the first REVIEW_LIMIT items needing review of the whole inbox (in
     # path order): a unit's first REVIEW_LIMIT are enough, and the rest need not travel.
     review, listed = [], 0
@@ -118,7 +146,7 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
         if flagged and listed < REVIEW_LIMIT:
             review.append(replace(r, document=_without_text(r), items=flagged))
             listed += len(flagged)
-    return UnitDone(summary, written, tuple(review))
+    return UnitDone(summary, written, spans, tuple(review))
 
 
 def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
@@ -131,19 +159,23 @@ def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
     return pipeline.mark_duplicates([replace(r, source=files[r.source.path]) for r in stored])
 
 
-def _full_results(catalog: Catalog, light: Sequence[DocumentResult]) -> Iterator[DocumentResult]:
-    """The light results again, in the same order, with their items (a chunk at a time)."""
-    for start in range(0, len(light), READ_CHUNK):
-        chunk = light[start:start + READ_CHUNK]
-        stored = {
-            r.source.path: r
-            for r in catalog.results([r.source.path for r in chunk], with_text=False)
-        }
-        for r in chunk:
-            if r.document.status is DocStatus.DUPLICATE:
-                yield r  # counted once, under the first copy: no items
-            else:
-                yield replace(stored[r.source.path], source=r.source)
+def _stitched(
+    light: Sequence[DocumentResult], jobs: Sequence[UnitJob], done: Sequence[UnitDone]
+) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """Every file's run-level lines, in path order, read back from its unit's fragment."""
+    where = {path: (job.fragment, span)
+             for job, unit_done in zip(jobs, done, strict=True)
+             for path, span in unit_done.spans.items()}
+    with ExitStack() as stack:
+        opened: dict[Path, BinaryIO] = {}
+        for r in light:
+            fragment, (offset, *lengths) = where[r.source.path]
+            if fragment not in opened:
+                opened[fragment] = stack.enter_context(fragment.open("rb"))
+            fh = opened[fragment]
+            fh.seek(offset)
+            document, items, review = (fh.read(n) for n in lengths)
+            yield document, items, review
 
 
 def _unit_jobs(
@@ -158,6 +190,8 @@ def _unit_jobs(
     by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
     for r in light:
         by_unit.setdefault(pipeline.unit_of(r), []).append(r)
+    rules = load_review_rules()
+    checked = {*rules.approval_doc_types, *rules.study_doc_types, *rules.rectification_doc_types}
     jobs = [
         UnitJob(
             out_dir,
@@ -165,10 +199,14 @@ def _unit_jobs(
             tuple(r.source for r in results),
             {r.source.path: r.document.duplicate_of for r in results
              if r.document.status is DocStatus.DUPLICATE},
+            frozenset(r.source.path for r in results
+                      if r.document.status is DocStatus.OK and r.info
+                      and r.info.doc_type in checked),
+            out_dir / f".unit-{n:05d}.jsonl.tmp",  # removed at the end, or by the next run
             taxonomy,
             today,
         )
-        for name, results in by_unit.items()
+        for n, (name, results) in enumerate(by_unit.items())
     ]
     order = pipeline.unit_order(inbox)
     return sorted(jobs, key=lambda job: order(job.unit))

@@ -121,27 +121,32 @@ def build_report(
     )
 
 
+def run_file_lines(result: DocumentResult) -> tuple[bytes, bytes, bytes]:
+    """One file's lines of documents.jsonl, items.jsonl and review_queue.jsonl (UTF-8)."""
+    items = [_encode(_jsonl(classified_json(ci))) for ci in result.items]
+    review = [line for ci, line in zip(result.items, items, strict=True)
+              if ci.prediction.needs_review]
+    return _encode(_jsonl(document_json(result))), b"".join(items), b"".join(review)
+
+
 def write_run_files(
-    out_dir: Path, inbox: Inbox, results: Iterable[DocumentResult]
+    out_dir: Path, inbox: Inbox, lines: Iterable[tuple[bytes, bytes, bytes]]
 ) -> dict[str, str]:
     """documents.jsonl (every file, with its status), items.jsonl, review_queue.jsonl.
 
-    ``results`` is read once, as it comes, and each line is written as soon as it is made: at
-    region scale the items alone are hundreds of megabytes of JSON, never held at once.
+    ``lines`` are ``run_file_lines`` of every file, in path order; they are read once, as they
+    come, and written at once: at region scale the items alone are hundreds of megabytes of
+    JSON, never held at once.  The inbox's skipped files end documents.jsonl.
     """
     paths = {name: out_dir / f"{name}.jsonl" for name in ("documents", "items", "review_queue")}
     with ExitStack() as stack:
-        documents, items, review = (stack.enter_context(atomic_writer(p)) for p in paths.values())
-        for result in results:
-            documents.write(_encode(_jsonl(document_json(result))))
-            for ci in result.items:
-                line = _encode(_jsonl(classified_json(ci)))
-                items.write(line)
-                if ci.prediction.needs_review:
-                    review.write(line)
+        files = [stack.enter_context(atomic_writer(p)) for p in paths.values()]
+        for per_file in lines:
+            for fh, text in zip(files, per_file, strict=True):
+                fh.write(text)
         for s in inbox.skipped:
             row = {"path": s.relpath, "status": "skipped", "message": s.reason}
-            documents.write(_encode(_jsonl(row)))
+            files[0].write(_encode(_jsonl(row)))
     return {name: str(path) for name, path in paths.items()}
 
 
