@@ -28,9 +28,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -145,9 +144,9 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
               batch_size: int) -> dict[str, Any]:
     """The flow's steps (``steps.run_local``, which the flow's tasks call), a timer around each.
 
-    Files go through ``pipeline.process_chunk``'s stages on one spawn pool for the run, chunked
-    as ``pipeline.process_files`` does; the per-document stages are timed inside the workers.
-    The outputs are written from the catalog on the pipeline's own worker pool.
+    Files go through ``pipeline.process_chunk`` on the pipeline's own worker pool, chunked as
+    ``pipeline.process_files`` does, with the per-document stages timed inside the workers; the
+    same pool then writes the units' outputs, as in a real run.
     """
     from docpipe import pipeline, steps
     from docpipe.catalog import Catalog, catalog_path
@@ -163,32 +162,19 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
                 workers: int) -> list[Any]:
         results, timers, batch_loads, peak = _process(list(batch), units, model, workers)
         with lock:
-            _add(results, timers, batch_loads, peak)
+            loads.extend(batch_loads)
+            seen["peak"] = max(seen["peak"], peak)
+            seen["chars"] += sum(len(p.text) for r in results for p in r.document.paragraphs)
+            for stage, (wall, cpu) in timers.items():
+                inner.setdefault(stage, [0.0, 0.0])
+                inner[stage][0] += wall
+                inner[stage][1] += cpu
         return results
-
-    def _add(results: list[Any], timers: Mapping[str, list[float]],
-             batch_loads: list[tuple[float, float]], peak: int) -> None:
-        loads.extend(batch_loads)
-        seen["peak"] = max(seen["peak"], peak)
-        seen["chars"] += sum(len(p.text) for r in results for p in r.document.paragraphs)
-        for stage, (wall, cpu) in timers.items():
-            inner.setdefault(stage, [0.0, 0.0])
-            inner[stage][0] += wall
-            inner[stage][1] += cpu
-
-    @contextmanager
-    def timed(step: str) -> Iterator[None]:
-        if step == "reclassify":  # the timed workers are done: stop them, under "process"
-            with clock("process"):
-                _close_pools()
-        with clock(step):
-            yield
 
     with benchwork.RssSampler() as rss:
         _, report = steps.run_local(inbox, out, model=model, workers=workers,
-                                    batch_size=batch_size, clock=timed, process=process)
-        with clock("outputs"):
-            pipeline.shutdown_pools()
+                                    batch_size=batch_size, clock=clock, process=process)
+        pipeline.shutdown_pools()  # as the run's process does when it exits
     assert report is not None, "a fresh output folder cannot be up to date"
     with Catalog(catalog_path(None, out)) as db:
         stale = len(db.stale_paths(report.model_version))
@@ -207,33 +193,20 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     }
 
 
-_POOLS: dict[tuple[int, str | None], ProcessPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def _close_pools() -> None:
-    for pool in _POOLS.values():
-        pool.shutdown()
-    _POOLS.clear()
-
-
 def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, workers: int
              ) -> tuple[list[Any], dict[str, list[float]], list[tuple[float, float]], int]:
     """One batch as ``pipeline.process_files`` runs it, with the timed worker functions."""
+    from docpipe import pipeline
+
     model_arg = str(model) if model else None
     if workers <= 1 or len(batch) < 2 * workers:
-        benchwork.start_pipeline_worker(model_arg)
-        results, own, load, _ = benchwork.pipeline_chunk(batch, units)
+        results, own, load, _ = benchwork.pipeline_chunk(batch, units, model_arg)
         return results, own, [load], 0
     chunks = list(benchwork.chunked(batch, max(1, min(CHUNK, len(batch) // (workers * 4)))))
-    # one pool for every batch of a run, as pipeline.process_files keeps it
-    key = (workers, model_arg)
-    with _POOLS_LOCK:  # two batches may arrive at once (see steps.run_local)
-        if key not in _POOLS:
-            _POOLS[key] = ProcessPoolExecutor(workers, mp_context=_SPAWN,
-                                              initializer=benchwork.start_pipeline_worker,
-                                              initargs=(model_arg,))
-    rows = list(_POOLS[key].map(benchwork.pipeline_chunk, chunks, [units] * len(chunks)))
+    # the pipeline's own pool, shared by every batch of the run and by the outputs
+    pool = pipeline.worker_pool(workers, model)
+    rows = list(pool.map(benchwork.pipeline_chunk, chunks, [units] * len(chunks),
+                         [model_arg] * len(chunks)))
     results = [r for chunk_results, _, _, _ in rows for r in chunk_results]
     timers: dict[str, list[float]] = {}
     for _, chunk_timers, _, _ in rows:

@@ -128,15 +128,19 @@ def start_pipeline_worker(model: str | None) -> None:
 
 
 def pipeline_chunk(
-    files: Sequence[InboxFile], units: Mapping[str, UnitInfo]
+    files: Sequence[InboxFile], units: Mapping[str, UnitInfo], model: str | None
 ) -> tuple[list[DocumentResult], dict[str, list[float]], tuple[float, float], int]:
     """``pipeline.process_chunk`` over a chunk, as the pipeline's own pool does it.
 
-    Returns the results, the stage timers of this chunk ({stage: [wall, cpu]}), the model load
-    time (once per process, then zeros) and the worker's peak RSS in KiB.
+    Runs on the pipeline's own worker pool: the stages are wrapped in timers on the first
+    chunk a process gets.  Returns the results, the stage timers of this chunk
+    ({stage: [wall, cpu]}), the model load time (once per process, then zeros) and the
+    worker's peak RSS in KiB.
     """
     from docpipe import pipeline
 
+    if not _worker.get("timed"):
+        start_pipeline_worker(model)
     _timers.clear()
     classifier = _worker["classifier"]
     results = pipeline.process_chunk(files, units, classifier)
