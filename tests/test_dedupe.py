@@ -93,3 +93,23 @@ def test_repeated_texts_are_segmented_once_and_grouped_together() -> None:
     assert sorted(segmented) == sorted(set(texts))
     # 0 and 2 are equally central (ties go to the earlier), 3 is less so
     assert [g.members for g in groups] == [(0, 2, 3), (1, 4)]
+
+
+def test_representative_is_the_most_central_as_by_comparing_every_pair() -> None:
+    import random
+    from collections import Counter
+
+    from docpipe.dedupe import _central_first, _cosine, _norm
+
+    rng = random.Random(7)
+    for _ in range(200):
+        vectors = [Counter(rng.choices("abcdefg", k=rng.randint(0, 6))) for _ in range(8)]
+        members = rng.sample(range(8), rng.randint(3, 8))
+        norms = [_norm(v) for v in vectors]
+
+        def pairwise(i: int, members: list[int] = members, vectors: list = vectors) -> tuple:
+            total = sum(_cosine(vectors[i], vectors[j]) for j in members if j != i)
+            return (-round(total, 9), sum(vectors[i].values()), i)  # rounded: float noise
+
+        rep = _central_first(members, vectors, norms)[0]
+        assert pairwise(rep) == min(pairwise(i) for i in members)

@@ -159,22 +159,29 @@ def _cosine(a: Counter[str], b: Counter[str], norm: float | None = None) -> floa
 
 def _central_first(members: list[int], vectors: list[Counter[str]],
                    norms: list[float]) -> tuple[int, ...]:
-    """The member most similar to the others first (ties: the shorter text, then the earlier)."""
+    """The member most similar to the others first (ties: the shorter text, then the earlier).
+
+    A member's summed cosine with the others is its vector's dot product with the sum of all
+    unit vectors, over its norm, minus its cosine with itself (1): linear in the group's size,
+    where comparing every pair was quadratic (a large group of near-identical opinions is
+    common).
+    """
     if len(members) <= 2:
         return tuple(members)
-    # cosine is symmetric (an exact integer dot over |a|·|b|): one computation per pair
-    sims = [[0.0] * len(members) for _ in members]
-    for x, i in enumerate(members):
-        for y in range(x + 1, len(members)):
-            j = members[y]
-            sims[x][y] = sims[y][x] = _cosine(vectors[i], vectors[j], norms[i] * norms[j])
+    direction: dict[str, float] = {}
+    for i in members:
+        if norms[i]:
+            for w, n in vectors[i].items():
+                direction[w] = direction.get(w, 0.0) + n / norms[i]
 
-    def centrality(x: int) -> tuple[float, int, int]:
-        i = members[x]
-        total = sum(s for y, s in enumerate(sims[x]) if y != x)
-        return (-total, sum(vectors[i].values()), i)
+    def centrality(i: int) -> tuple[float, int, int]:
+        vector = vectors[i]
+        total = sum(n * direction[w] for w, n in vector.items()) / norms[i] - 1 if norms[i] else 0
+        # equal to 9 places is a tie: sums of the same cosines in another order differ in the
+        # last bits, and that must not pick the representative
+        return (-round(total, 9), sum(vector.values()), i)
 
-    rep = members[min(range(len(members)), key=centrality)]
+    rep = min(members, key=centrality)
     return (rep, *(m for m in members if m != rep))
 
 
