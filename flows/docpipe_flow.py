@@ -24,9 +24,10 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
 from docpipe import incremental, pipeline, steps  # noqa: E402
+from docpipe.catalog import StoredRows  # noqa: E402
 from docpipe.classify import load_classifier  # noqa: E402
 from docpipe.inbox import Inbox, scan_inbox  # noqa: E402
-from docpipe.records import DocumentResult, InboxFile, RunReport, UnitInfo  # noqa: E402
+from docpipe.records import InboxFile, RunReport, UnitInfo  # noqa: E402
 from docpipe.report import format_report, read_report  # noqa: E402
 from docpipe.taxonomy import load_taxonomy  # noqa: E402
 
@@ -55,15 +56,16 @@ def plan(
 @task(cache_policy=NO_CACHE)
 def process_batch(
     files: Sequence[InboxFile], units: Mapping[str, UnitInfo], model: str | None, workers: int
-) -> list[DocumentResult]:
-    return pipeline.process_files(files, units, model=_path(model), workers=workers)
+) -> list[StoredRows]:
+    """Read, split and classify a batch; the results come back as the catalog's rows."""
+    return pipeline.process_for_catalog(files, units, model=_path(model), workers=workers)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def record(
     out: str,
     catalog: str | None,
-    results: list[DocumentResult],
+    results: list[StoredRows],
     version: str,
     mtimes: Mapping[str, int],
 ) -> None:
@@ -132,7 +134,7 @@ def docpipe_run(
     # Locally the next batch is already queued on the worker pool while this one is recorded,
     # so that the workers never wait for the catalog; on Dask every batch is a task at once.
     ahead, per_task = (len(batches), 1) if distributed else (1, workers)
-    pending: deque[PrefectFuture[list[DocumentResult]]] = deque()
+    pending: deque[PrefectFuture[list[StoredRows]]] = deque()
     done = 0
     for batch in batches:
         pending.append(process_batch.submit(batch, found.units, model, per_task))
@@ -156,7 +158,7 @@ def docpipe_run(
 
 
 def _recorded(
-    results: list[DocumentResult],
+    results: list[StoredRows],
     out: str,
     catalog: str | None,
     version: str,

@@ -160,11 +160,11 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
 
     def process(batch: Sequence[Any], units: Mapping[str, Any], *, model: Path | None,
                 workers: int) -> list[Any]:
-        results, timers, batch_loads, peak = _process(list(batch), units, model, workers)
+        results, timers, batch_loads, peak, chars = _process(list(batch), units, model, workers)
         with lock:
             loads.extend(batch_loads)
             seen["peak"] = max(seen["peak"], peak)
-            seen["chars"] += sum(len(p.text) for r in results for p in r.document.paragraphs)
+            seen["chars"] += chars
             for stage, (wall, cpu) in timers.items():
                 inner.setdefault(stage, [0.0, 0.0])
                 inner[stage][0] += wall
@@ -194,28 +194,32 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
 
 
 def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, workers: int
-             ) -> tuple[list[Any], dict[str, list[float]], list[tuple[float, float]], int]:
-    """One batch as ``pipeline.process_files`` runs it, with the timed worker functions."""
+             ) -> tuple[list[Any], dict[str, list[float]], list[tuple[float, float]], int, int]:
+    """One batch as ``pipeline.process_for_catalog`` runs it, with the timed worker functions.
+
+    Returns the catalog rows, the summed stage timers, the model loads, the peak RSS of a
+    worker and the characters read."""
     from docpipe import pipeline
 
     model_arg = str(model) if model else None
     if workers <= 1 or len(batch) < 2 * workers:
-        results, own, load, _ = benchwork.pipeline_chunk(batch, units, model_arg)
-        return results, own, [load], 0
+        rows, own, load, _, chars = benchwork.pipeline_chunk(batch, units, model_arg)
+        return rows, own, [load], 0, chars
     chunks = list(benchwork.chunked(batch, max(1, min(CHUNK, len(batch) // (workers * 4)))))
     # the pipeline's own pool, shared by every batch of the run and by the outputs
     pool = pipeline.worker_pool(workers, model)
-    rows = list(pool.map(benchwork.pipeline_chunk, chunks, [units] * len(chunks),
+    done = list(pool.map(benchwork.pipeline_chunk, chunks, [units] * len(chunks),
                          [model_arg] * len(chunks)))
-    results = [r for chunk_results, _, _, _ in rows for r in chunk_results]
+    rows = [r for chunk_rows, *_ in done for r in chunk_rows]
     timers: dict[str, list[float]] = {}
-    for _, chunk_timers, _, _ in rows:
+    for _, chunk_timers, *_ in done:
         for stage, (wall, cpu) in chunk_timers.items():
             timers.setdefault(stage, [0.0, 0.0])
             timers[stage][0] += wall
             timers[stage][1] += cpu
-    loads = [load for _, _, load, _ in rows if load[0]]
-    return results, timers, loads, max(peak for *_, peak in rows)
+    loads = [load for _, _, load, _, _ in done if load[0]]
+    return (rows, timers, loads, max(peak for _, _, _, peak, _ in done),
+            sum(chars for *_, chars in done))
 
 
 def _stage_rows(outer: Mapping[str, list[float]], inner: Mapping[str, list[float]],

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from docpipe.records import DocumentResult, InboxFile, UnitInfo
+from docpipe.records import InboxFile, UnitInfo
 
 __all__ = [
     "STAGES",
@@ -30,8 +30,9 @@ __all__ = [
 ]
 
 #: Per-document stages timed inside the workers, in pipeline order.  ``segment`` is the jieba
-#: part of ``classify``; ``classify`` is reported without it.
-STAGES = ("read", "describe", "split", "segment", "classify")
+#: part of ``classify``; ``classify`` is reported without it; ``encode`` makes the catalog's
+#: rows, which the workers send back.
+STAGES = ("read", "describe", "split", "segment", "classify", "encode")
 
 _timers: dict[str, list[float]] = {}
 _worker: dict[str, Any] = {}
@@ -129,24 +130,27 @@ def start_pipeline_worker(model: str | None) -> None:
 
 def pipeline_chunk(
     files: Sequence[InboxFile], units: Mapping[str, UnitInfo], model: str | None
-) -> tuple[list[DocumentResult], dict[str, list[float]], tuple[float, float], int]:
-    """``pipeline.process_chunk`` over a chunk, as the pipeline's own pool does it.
+) -> tuple[list[Any], dict[str, list[float]], tuple[float, float], int, int]:
+    """``pipeline.process_for_catalog``'s work on a chunk, as the pipeline's own pool does it.
 
     Runs on the pipeline's own worker pool: the stages are wrapped in timers on the first
-    chunk a process gets.  Returns the results, the stage timers of this chunk
-    ({stage: [wall, cpu]}), the model load time (once per process, then zeros) and the
-    worker's peak RSS in KiB.
+    chunk a process gets; encoding the results as the catalog's rows is timed as ``encode``.
+    Returns the rows, the stage timers of this chunk ({stage: [wall, cpu]}), the model load
+    time (once per process, then zeros), the worker's peak RSS in KiB and the characters read.
     """
     from docpipe import pipeline
+    from docpipe.catalog import encode_result
 
     if not _worker.get("timed"):
         start_pipeline_worker(model)
     _timers.clear()
     classifier = _worker["classifier"]
     results = pipeline.process_chunk(files, units, classifier)
+    chars = sum(len(p.text) for r in results for p in r.document.paragraphs)
+    rows = _timed("encode", lambda: [encode_result(r) for r in results])()
     load, _worker["load"] = _worker["load"], (0.0, 0.0)
     timers = {k: list(v) for k, v in _timers.items()}
-    return results, timers, load, _peak_rss_kib(os.getpid())
+    return rows, timers, load, _peak_rss_kib(os.getpid()), chars
 
 
 def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docpipe.records import (
     ClassifiedItem,
@@ -44,7 +44,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "Catalog",
     "CatalogError",
+    "StoredRows",
     "catalog_path",
+    "encode_result",
     "parse_catalog_url",
 ]
 
@@ -477,11 +479,21 @@ class Catalog:
         mtimes: Mapping[str, int] | None = None,
     ) -> None:
         """Record many results in one transaction: all of them are stored, or none."""
-        now, memo = _now(), dict[tuple[str, ...], str]()
+        self.store_rows((encode_result(r) for r in results), model_version, mtimes=mtimes)
+
+    def store_rows(
+        self,
+        encoded: Iterable[StoredRows],
+        model_version: str,
+        *,
+        mtimes: Mapping[str, int] | None = None,
+    ) -> None:
+        """``store_many`` for results already encoded (``encode_result``, e.g. by a worker)."""
+        now = _now()
         with self._write() as db:
             stored = 0
-            for result in results:
-                _store_one(db, result, model_version, _mtime_of(result, mtimes), now, memo)
+            for rows in encoded:
+                _store_one(db, rows, model_version, _mtime_of(rows, mtimes), now)
                 stored += 1
             if stored:
                 _bump(db)
@@ -561,24 +573,47 @@ class Catalog:
 # -- rows <-> records --------------------------------------------------------------------------
 
 
+class StoredRows(NamedTuple):
+    """One result as the catalog's rows: what ``encode_result`` makes and ``store_rows`` takes.
+
+    Plain tuples, strings and bytes: workers encode their results and send these (cheap to
+    pickle) instead of the records, so the process holding the catalog only inserts them.
+    """
+
+    path: str
+    size: int
+    odd: int  # 1: some document text column holds lone surrogates as a BLOB
+    document: tuple[Any, ...]  # _DOC_COLUMNS values
+    body: bytes
+    items: tuple[tuple[Any, ...], ...]  # (odd, *_ITEM_COLUMNS values) per item, in order
+
+
+def encode_result(result: DocumentResult) -> StoredRows:
+    """The catalog rows of one result (without model version, mtime and time of storing)."""
+    path = result.source.path
+    texts, odd = _texts(_document_values(result))
+    memo: dict[tuple[str, ...], str] = {}
+    return StoredRows(
+        path,
+        result.document.size,
+        odd,
+        tuple(texts),
+        _body(result.document),
+        tuple(tuple(_item_row(ci, path, memo)) for ci in result.items),
+    )
+
+
 def _store_one(
-    db: sqlite3.Connection,
-    result: DocumentResult,
-    model_version: str,
-    mtime_ns: int,
-    now: str,
-    memo: dict[tuple[str, ...], str],
+    db: sqlite3.Connection, rows: StoredRows, model_version: str, mtime_ns: int, now: str
 ) -> None:
     """Upsert the document row, then replace its items (inside the caller's transaction)."""
-    path = result.source.path
-    key, raw = _path_key(path)
-    texts, odd = _texts([*_document_values(result), model_version])
-    row = (key, raw, odd, *texts[:-1], _body(result.document), mtime_ns, texts[-1], now)
+    key, raw = _path_key(rows.path)
+    row = (key, raw, rows.odd, *rows.document, rows.body, mtime_ns, _put(model_version), now)
     doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
     db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
     db.executemany(
         f"INSERT INTO items (doc_id, pos, odd, {_ITEM_COLUMNS}) VALUES ({_ITEM_MARKS})",
-        ((doc_id, pos, *_item_row(ci, path, memo)) for pos, ci in enumerate(result.items)),
+        ((doc_id, pos, *item) for pos, item in enumerate(rows.items)),
     )
 
 
@@ -600,14 +635,14 @@ def _bump(db: sqlite3.Connection) -> None:
     db.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
 
 
-def _mtime_of(result: DocumentResult, mtimes: Mapping[str, int] | None) -> int:
-    if mtimes is not None and result.source.path in mtimes:
-        return int(mtimes[result.source.path])
+def _mtime_of(rows: StoredRows, mtimes: Mapping[str, int] | None) -> int:
+    if mtimes is not None and rows.path in mtimes:
+        return int(mtimes[rows.path])
     try:
-        st = os.stat(result.source.path)
+        st = os.stat(rows.path)
     except (OSError, ValueError):
         return -1
-    return st.st_mtime_ns if st.st_size == result.document.size else -1
+    return st.st_mtime_ns if st.st_size == rows.size else -1
 
 
 def _path_key(path: str) -> tuple[str, bytes]:

@@ -21,10 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from docpipe import __version__
-from docpipe.catalog import Catalog
+from docpipe.catalog import Catalog, StoredRows
 from docpipe.fsutil import atomic_write_bytes, atomic_write_text
 from docpipe.inbox import Inbox
-from docpipe.records import DocumentResult, InboxFile
+from docpipe.records import InboxFile
 from docpipe.settings import config_path
 
 STATE_FILE = ".docpipe-state.json"
@@ -96,15 +96,16 @@ def plan_run(
 
 def record_results(
     catalog: Catalog,
-    results: Sequence[DocumentResult],
+    results: Sequence[StoredRows],
     model_version: str,
     mtimes: Mapping[str, int],
 ) -> None:
-    """Store a batch in one transaction: a changed file replaces its old items."""
-    catalog.store_many(
+    """Store a batch (encoded, see ``pipeline.process_for_catalog``) in one transaction: a
+    changed file replaces its old items."""
+    catalog.store_rows(
         results,
         model_version,
-        mtimes={r.source.path: mtimes[r.source.path] for r in results if r.source.path in mtimes},
+        mtimes={r.path: mtimes[r.path] for r in results if r.path in mtimes},
     )
 
 

@@ -14,7 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
+from docpipe.catalog import StoredRows, encode_result
 from docpipe.classify import Classifier, classify_items, load_classifier
 from docpipe.doctype import describe_document
 from docpipe.fsutil import display_path
@@ -36,6 +38,7 @@ from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import Taxonomy
 
 DEFAULT_LIMITS = Limits()
+T = TypeVar("T")
 CHUNK = 64  # files per classifier call, and at most per task sent to a worker
 log = logging.getLogger(__name__)
 
@@ -142,19 +145,43 @@ def process_files(
     Each worker process loads the model and the jieba dictionary once (pool initializer), so the
     per-file cost is the same as in one process.
     """
-    if workers <= 1 or len(files) < 2 * workers:
-        classifier = load_classifier(model)
-        return [
-            result
-            for chunk in _chunks(files, CHUNK)
-            for result in process_chunk(chunk, units, classifier, limits)
-        ]
+    return _run_chunks(_process_chunk, files, units, model, workers, limits)
+
+
+def process_for_catalog(
+    files: Sequence[InboxFile],
+    units: Mapping[str, UnitInfo],
+    *,
+    model: Path | None = None,
+    workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[StoredRows]:
+    """``process_files``, each result encoded as the catalog's rows by the process that made it.
+
+    What a run needs: the results go to the catalog and nowhere else.  Sending rows (tuples and
+    bytes) from the workers instead of the records is much cheaper on both sides, and leaves the
+    process that holds the catalog only the inserting.
+    """
+    return _run_chunks(_encode_chunk, files, units, model, workers, limits)
+
+
+def _run_chunks(
+    work: Callable[[list[InboxFile], Mapping[str, UnitInfo], Limits, Path | None], list[T]],
+    files: Sequence[InboxFile],
+    units: Mapping[str, UnitInfo],
+    model: Path | None,
+    workers: int,
+    limits: Limits,
+) -> list[T]:
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
+    if workers <= 1 or len(files) < 2 * workers:
+        return [r for chunk in _chunks(files, CHUNK) for r in work(chunk, units, limits, model)]
     chunks = list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
     pool = worker_pool(workers, model)
     try:
-        results = pool.map(_process_chunk, chunks, [units] * len(chunks), [limits] * len(chunks))
-        return [r for chunk in results for r in chunk]
+        n = len(chunks)
+        done = pool.map(work, chunks, [units] * n, [limits] * n, [model] * n)
+        return [r for chunk in done for r in chunk]
     except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts anew
         with _pools_lock:
             _pools.pop((workers, model), None)
@@ -234,7 +261,6 @@ def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:
         yield list(files[start : start + size])
 
 
-_worker_model: Path | None = None
 _pools: dict[tuple[int, Path | None], ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
@@ -261,12 +287,16 @@ def worker_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
 
 
 def _init_worker(model: Path | None) -> None:
-    global _worker_model
-    _worker_model = model
     load_classifier(model)
 
 
 def _process_chunk(
-    files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits
+    files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits, model: Path | None
 ) -> list[DocumentResult]:
-    return process_chunk(files, units, load_classifier(_worker_model), limits)
+    return process_chunk(files, units, load_classifier(model), limits)
+
+
+def _encode_chunk(
+    files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits, model: Path | None
+) -> list[StoredRows]:
+    return [encode_result(r) for r in _process_chunk(files, units, limits, model)]

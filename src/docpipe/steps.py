@@ -17,10 +17,10 @@ from datetime import date
 from pathlib import Path
 
 from docpipe import incremental, outputs, pipeline
-from docpipe.catalog import Catalog, catalog_path
+from docpipe.catalog import Catalog, StoredRows, catalog_path
 from docpipe.classify import load_classifier
 from docpipe.inbox import Inbox, scan_inbox
-from docpipe.records import DocumentResult, RunReport
+from docpipe.records import RunReport
 from docpipe.taxonomy import load_taxonomy
 
 __all__ = ["plan", "reclassify", "record", "run_local", "write"]
@@ -28,7 +28,7 @@ __all__ = ["plan", "reclassify", "record", "run_local", "write"]
 RECLASSIFY_CHUNK = 200  # stored files reclassified per classifier call and transaction
 
 Clock = Callable[[str], AbstractContextManager[object]]
-Process = Callable[..., list[DocumentResult]]
+Process = Callable[..., list[StoredRows]]
 
 
 def plan(
@@ -42,11 +42,11 @@ def plan(
 def record(
     out: Path,
     catalog: str | None,
-    results: Sequence[DocumentResult],
+    results: Sequence[StoredRows],
     version: str,
     mtimes: Mapping[str, int],
 ) -> None:
-    """Store a batch of results in the catalog (one transaction)."""
+    """Store a batch of results, encoded as the catalog's rows, in one transaction."""
     with Catalog(catalog_path(catalog, out)) as db:
         incremental.record_results(db, results, version, mtimes)
 
@@ -111,10 +111,11 @@ def run_local(
     """The flow's steps without Prefect; the report is None when the outputs were up to date.
 
     ``clock(step)`` wraps each step (scan, model, plan, process, catalog, reclassify, outputs);
-    ``process`` replaces ``pipeline.process_files`` (same arguments), e.g. to time its stages.
+    ``process`` replaces ``pipeline.process_for_catalog`` (same arguments), e.g. to time its
+    stages.
     """
     timed = clock or (lambda _: nullcontext())
-    process = process or pipeline.process_files
+    process = process or pipeline.process_for_catalog
     today = today or date.today()
     with timed("scan"):
         found = scan_inbox(inbox)
@@ -125,7 +126,7 @@ def run_local(
     if run_plan.up_to_date:
         return run_plan, None
     batches = [run_plan.todo[i:i + batch_size] for i in range(0, len(run_plan.todo), batch_size)]
-    pending: deque[Future[list[DocumentResult]]] = deque()
+    pending: deque[Future[list[StoredRows]]] = deque()
 
     def record_next() -> None:
         with timed("process"):
