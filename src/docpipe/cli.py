@@ -328,7 +328,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--model", help="model file (default: models/classifier.skops, trained on first use)"
     )
-    run.add_argument("--workers", type=int, default=1, help="processes for reading and classifying")
+    run.add_argument("--workers", type=int, default=1,
+                     help="processes for reading, classifying and writing the units' outputs")
     run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
