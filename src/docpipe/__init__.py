@@ -4,8 +4,9 @@ drafts the campaign office's replies.
 The stages, each a module: ingest (read .docx safely) → doctype/units (what it is, who sent it)
 → items (split into opinions and problems) → segment/classify (jieba + scikit-learn) →
 summarise/review/drafts/progress/dashboard (what the office sends back); catalog and incremental
-make reruns cheap and crash-safe; pipeline ties one document through the stages.  Imports are
-lazy so that `import docpipe` stays cheap.
+make reruns cheap and crash-safe; pipeline ties one document through the stages, outputs writes a
+run's outputs from the catalog, and steps strings a whole run together (the Prefect flow calls
+the same steps).  Imports are lazy so that `import docpipe` stays cheap.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ _EXPORTS = {
     "scan_inbox": "docpipe.inbox",
     "process_file": "docpipe.pipeline",
     "process_files": "docpipe.pipeline",
+    "write_outputs": "docpipe.outputs",
+    "run_local": "docpipe.steps",
     "load_taxonomy": "docpipe.taxonomy",
     "Taxonomy": "docpipe.taxonomy",
     "SourceDocument": "docpipe.records",
