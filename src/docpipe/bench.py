@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from docpipe import benchwork
-from docpipe.pipeline import CHUNK
 from docpipe.settings import REPO_DIR
 
 __all__ = ["ensure_corpus", "main", "run_benchmark"]
@@ -145,7 +144,7 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     """The flow's steps (``steps.run_local``, which the flow's tasks call), a timer around each.
 
     Files go through ``pipeline.process_chunk`` on the pipeline's own worker pool, chunked as
-    ``pipeline.process_files`` does, with the per-document stages timed inside the workers; the
+    ``pipeline.plan_chunks`` cuts them, with the per-document stages timed inside the workers; the
     same pool then writes the units' outputs, as in a real run.
     """
     from docpipe import pipeline, steps
@@ -202,14 +201,11 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
     from docpipe import pipeline
 
     model_arg = str(model) if model else None
-    if workers <= 1 or len(batch) < 2 * workers:
-        rows, own, load, _, chars = benchwork.pipeline_chunk(batch, units, model_arg)
-        return rows, own, [load], 0, chars
-    chunks = list(benchwork.chunked(batch, max(1, min(CHUNK, len(batch) // (workers * 4)))))
+    pooled, chunks = pipeline.plan_chunks(batch, workers)
+    n = len(chunks)
+    args = (benchwork.pipeline_chunk, chunks, [units] * n, [model_arg] * n)
     # the pipeline's own pool, shared by every batch of the run and by the outputs
-    pool = pipeline.worker_pool(workers, model)
-    done = list(pool.map(benchwork.pipeline_chunk, chunks, [units] * len(chunks),
-                         [model_arg] * len(chunks)))
+    done = list(pipeline.worker_pool(workers, model).map(*args) if pooled else map(*args))
     rows = [r for chunk_rows, *_ in done for r in chunk_rows]
     timers: dict[str, list[float]] = {}
     for _, chunk_timers, *_ in done:
@@ -218,7 +214,7 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
             timers[stage][0] += wall
             timers[stage][1] += cpu
     loads = [load for _, _, load, _, _ in done if load[0]]
-    return (rows, timers, loads, max(peak for _, _, _, peak, _ in done),
+    return (rows, timers, loads, max((peak for _, _, _, peak, _ in done), default=0),
             sum(chars for *_, chars in done))
 
 

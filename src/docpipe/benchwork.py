@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from docpipe.records import InboxFile, UnitInfo
 __all__ = [
     "STAGES",
     "RssSampler",
-    "chunked",
     "jieba_chunk",
     "pipeline_chunk",
     "python_docx_chunk",
@@ -36,11 +35,6 @@ STAGES = ("read", "describe", "split", "segment", "classify", "encode")
 
 _timers: dict[str, list[float]] = {}
 _worker: dict[str, Any] = {}
-
-
-def chunked(seq: Sequence[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(seq), size):
-        yield list(seq[start:start + size])
 
 
 # --- baselines ------------------------------------------------------------------------------

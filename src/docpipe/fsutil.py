@@ -67,8 +67,13 @@ def _umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
-    # A stray undecodable file name must not stop a run: escape it rather than fail.
-    return atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
+    return atomic_write_bytes(path, utf8(text))
+
+
+def utf8(text: str) -> bytes:
+    """Text as output bytes: a stray undecodable file name (lone surrogates) is escaped, so
+    that it cannot stop a run."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def inside(root: Path, path: Path) -> bool:

@@ -142,8 +142,10 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
     # path order): a unit's first REVIEW_LIMIT are enough, and the rest need not travel.
     review, listed = [], 0
     for r in results:
+        if listed >= REVIEW_LIMIT:
+            break
         flagged = tuple(ci for ci in r.items if ci.prediction.needs_review)
-        if flagged and listed < REVIEW_LIMIT:
+        if flagged:
             review.append(replace(r, document=_without_text(r), items=flagged))
             listed += len(flagged)
     return UnitDone(summary, written, spans, tuple(review))

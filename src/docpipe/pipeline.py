@@ -32,10 +32,7 @@ from docpipe.records import (
     Item,
     SourceDocument,
     UnitInfo,
-    UnitSummary,
 )
-from docpipe.summarise import summarise_unit
-from docpipe.taxonomy import Taxonomy
 
 DEFAULT_LIMITS = Limits()
 T = TypeVar("T")
@@ -174,9 +171,9 @@ def _run_chunks(
     limits: Limits,
 ) -> list[T]:
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
-    if workers <= 1 or len(files) < 2 * workers:
-        return [r for chunk in _chunks(files, CHUNK) for r in work(chunk, units, limits, model)]
-    chunks = list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
+    pooled, chunks = plan_chunks(files, workers)
+    if not pooled:
+        return [r for chunk in chunks for r in work(chunk, units, limits, model)]
     pool = worker_pool(workers, model)
     try:
         n = len(chunks)
@@ -186,6 +183,16 @@ def _run_chunks(
         with _pools_lock:
             _pools.pop((workers, model), None)
         raise
+
+
+def plan_chunks(
+    files: Sequence[InboxFile], workers: int
+) -> tuple[bool, list[list[InboxFile]]]:
+    """How a batch is cut: whether it goes to the worker pool, and its chunks (at most CHUNK
+    files; on the pool small enough that every worker gets about four)."""
+    if workers <= 1 or len(files) < 2 * workers:
+        return False, list(_chunks(files, CHUNK))
+    return True, list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
 
 
 def shutdown_pools() -> None:
@@ -219,22 +226,6 @@ def mark_duplicates(results: Sequence[DocumentResult]) -> list[DocumentResult]:
             by_text.setdefault(doc.text_hash, result.source.relpath)
         marked.append(result)
     return marked
-
-
-def summarise_all(
-    inbox: Inbox, results: Sequence[DocumentResult], taxonomy: Taxonomy
-) -> list[UnitSummary]:
-    """One summary per unit of units.csv (also those that sent nothing), per unknown folder, and
-    one for files placed directly under the inbox; in ``unit_order``."""
-    by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
-    for result in results:
-        by_unit.setdefault(unit_of(result), []).append(result)
-    summaries = [
-        summarise_unit(inbox.units.get(name) or UnitInfo(name, known=False), unit_results, taxonomy)
-        for name, unit_results in by_unit.items()
-    ]
-    order = unit_order(inbox)
-    return sorted(summaries, key=lambda s: order(UnitInfo(s.unit, group=s.group)))
 
 
 def unit_order(inbox: Inbox) -> Callable[[UnitInfo], tuple[int, int, str]]:

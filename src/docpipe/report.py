@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docpipe.fsutil import atomic_write_text, atomic_writer, display_path
+from docpipe.fsutil import atomic_write_text, atomic_writer, display_path, utf8
 from docpipe.inbox import Inbox
 from docpipe.records import (
     ClassifiedItem,
@@ -123,10 +123,10 @@ def build_report(
 
 def run_file_lines(result: DocumentResult) -> tuple[bytes, bytes, bytes]:
     """One file's lines of documents.jsonl, items.jsonl and review_queue.jsonl (UTF-8)."""
-    items = [_encode(_jsonl(classified_json(ci))) for ci in result.items]
+    items = [utf8(_jsonl(classified_json(ci))) for ci in result.items]
     review = [line for ci, line in zip(result.items, items, strict=True)
               if ci.prediction.needs_review]
-    return _encode(_jsonl(document_json(result))), b"".join(items), b"".join(review)
+    return utf8(_jsonl(document_json(result))), b"".join(items), b"".join(review)
 
 
 def write_run_files(
@@ -146,7 +146,7 @@ def write_run_files(
                 fh.write(text)
         for s in inbox.skipped:
             row = {"path": s.relpath, "status": "skipped", "message": s.reason}
-            files[0].write(_encode(_jsonl(row)))
+            files[0].write(utf8(_jsonl(row)))
     return {name: str(path) for name, path in paths.items()}
 
 
@@ -244,7 +244,3 @@ _MAIN_OUTPUTS = (
 def _jsonl(row: Mapping[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
-
-def _encode(line: str) -> bytes:
-    # A stray undecodable file name must not stop a run: escape it rather than fail.
-    return line.encode("utf-8", "backslashreplace")
