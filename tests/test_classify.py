@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,21 +18,37 @@ from sklearn.utils import murmurhash3_32
 
 from docpipe import classify, model
 from docpipe.classify import Classifier, classify_items, load_classifier, prediction_to_dict
+from docpipe.features import analyse_batch
+from docpipe.linear import LinearModel, from_bytes, to_bytes
 from docpipe.model import DEFAULT_PARAMS, build_pipeline, read_corpus, split_corpus
+from docpipe.modelstore import manifest_path, served_path
 from docpipe.records import ClassifiedItem, Item
-from docpipe.segment import normalise
+from docpipe.segment import normalise, normalise_all
 from docpipe.settings import training_dir
 from docpipe.taxonomy import load_taxonomy
 
 
 @pytest.fixture(scope="module")
-def clf() -> Classifier:
+def fitted() -> Any:
     train, _ = split_corpus(read_corpus(training_dir()))
     subset = train[::2]
-    pipeline = build_pipeline(DEFAULT_PARAMS).fit(
-        [e.text for e in subset], [e.label for e in subset]
-    )
-    return Classifier(pipeline, load_taxonomy(), "test")
+    return build_pipeline(DEFAULT_PARAMS).fit([e.text for e in subset], [e.label for e in subset])
+
+
+@pytest.fixture(scope="module")
+def clf(fitted) -> Classifier:
+    return Classifier(fitted, load_taxonomy(), "test")
+
+
+def test_the_arrays_predict_what_the_pipeline_predicts(clf: Classifier, fitted) -> None:
+    """Bit for bit: the classifier predicts with plain arrays, never with scikit-learn."""
+    assert isinstance(clf.model, LinearModel)
+    texts = [e.text for e in read_corpus(training_dir())] + ["", "？？", "開會" * 200]
+    got = clf.model.probabilities(analyse_batch(normalise_all(texts), clf.model.blocks).features)
+    assert np.array_equal(got, fitted.predict_proba(texts))
+    saved = from_bytes(to_bytes(clf.model))
+    assert np.array_equal(saved.probabilities(
+        analyse_batch(normalise_all(texts[:300]), saved.blocks).features), got[:300])
 
 
 CLEAR = [
@@ -129,17 +148,22 @@ def test_load_classifier_trains_once_then_loads_from_disk(tmp_path, monkeypatch)
     def no_training(*args, **kwargs):
         raise AssertionError("must load the saved model, not retrain")
 
-    monkeypatch.setattr(classify, "train_model", no_training)
+    monkeypatch.setattr(model, "train_model", no_training)
     monkeypatch.setattr(classify, "_cache", {})
     second = load_classifier(path, training_dir=data)
     assert second is not first and second.version == first.version
+    assert isinstance(second.model, LinearModel)  # from the arrays beside the skops file
+    texts = [t for t, _ in CLEAR]
+    assert second.predict(texts) == first.predict(texts)
 
     # new training data makes the saved model stale
     with (data / "x.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"text": "新增一条意见", "label": "其他"}, ensure_ascii=False) + "\n")
     with pytest.raises(model.ModelError):
         load_classifier(path, training_dir=data, train_if_missing=False)
-    monkeypatch.setattr(classify, "train_model", model.train_model)
+    monkeypatch.undo()
+    monkeypatch.setattr(classify, "_cache", {})
+    monkeypatch.setenv("DOCPIPE_HELDOUT_DIR", str(tmp_path / "none"))
     third = load_classifier(path, training_dir=data)
     assert third.version != first.version
 
@@ -166,11 +190,11 @@ def test_other_families_give_probabilities_and_terms(params) -> None:
     assert any("公款" in t or "超标" in t for t in p.terms)
 
 
-def _reference_terms(clf: Classifier, text: str, label: str) -> tuple[str, ...]:
+def _reference_terms(clf: Classifier, union: Any, text: str, label: str) -> tuple[str, ...]:
     """The terms as first written, one text at a time: analyse the text again, hash each
     n-gram with murmurhash, rank (contribution, kind, n-gram) descending."""
     norm = normalise(text)
-    features = clf.pipeline[1].transform([norm]).tocsr()
+    features = union.transform([norm]).tocsr()
     weights = clf._weights[clf.taxonomy.labels.index(label)]
     strength = {
         column: value * weights[column]
@@ -178,7 +202,7 @@ def _reference_terms(clf: Classifier, text: str, label: str) -> tuple[str, ...]:
         if value * weights[column] > 0
     }
     scored, offset = [], 0
-    for kind, block in clf.pipeline[1].transformer_list:
+    for kind, block in union.transformer_list:
         hasher = block.named_steps["hash"]
         for gram in set(hasher.build_analyzer()(norm)):
             h = int(murmurhash3_32(gram, seed=0))
@@ -202,24 +226,24 @@ TERM_TEXTS = [t for t, _ in CLEAR] + [
 ]
 
 
-def test_terms_follow_the_reference_ranking(clf: Classifier, monkeypatch) -> None:
+def test_terms_follow_the_reference_ranking(clf: Classifier, fitted, monkeypatch) -> None:
     texts = TERM_TEXTS + [e.text for e in read_corpus(training_dir())[::40]]
     preds = clf.predict(texts)
     assert any(p.terms for p in preds)
     assert [p.terms for p in preds] == [
-        _reference_terms(clf, t, p.label) for t, p in zip(texts, preds, strict=True)
+        _reference_terms(clf, fitted[1], t, p.label) for t, p in zip(texts, preds, strict=True)
     ]
     # equal weights everywhere: many n-grams tie, and kind then n-gram (descending) decide
     monkeypatch.setattr(clf, "_weights", np.ones_like(clf._weights))
     preds = clf.predict(texts)
     assert [p.terms for p in preds] == [
-        _reference_terms(clf, t, p.label) for t, p in zip(texts, preds, strict=True)
+        _reference_terms(clf, fitted[1], t, p.label) for t, p in zip(texts, preds, strict=True)
     ]
 
 
-def test_equal_contributions_rank_by_kind_then_ngram_descending(clf, monkeypatch) -> None:
+def test_equal_contributions_rank_by_kind_then_ngram_descending(clf, fitted, monkeypatch) -> None:
     text = "会议多、文件多、检查多，台账资料一大摞，公款吃喝，高档烟酒"
-    features = clf.pipeline[1].transform([normalise(text)]).tocsr()
+    features = fitted[1].transform([normalise(text)]).tocsr()
     weights = np.zeros_like(clf._weights)
     weights[:, features.indices] = 1 / features.data
     tied = features.data * weights[0, features.indices] == 1.0  # 1/x * x is 1 for most x
@@ -227,7 +251,7 @@ def test_equal_contributions_rank_by_kind_then_ngram_descending(clf, monkeypatch
     monkeypatch.setattr(clf, "_weights", weights)
     [p] = clf.predict([text])
     assert len(p.terms) == classify.TERMS
-    assert p.terms == _reference_terms(clf, text, p.label)
+    assert p.terms == _reference_terms(clf, fitted[1], text, p.label)
 
 
 def test_a_batch_predicts_each_text_as_alone(clf: Classifier) -> None:
@@ -235,3 +259,52 @@ def test_a_batch_predicts_each_text_as_alone(clf: Classifier) -> None:
     hints = ["", "享乐主义", "其他"] * (len(texts) // 3) + [""] * (len(texts) % 3)
     together = clf.predict(texts, hints)
     assert together == [clf.predict([t], [h])[0] for t, h in zip(texts, hints, strict=True)]
+
+
+def _saved_model(tmp_path: Path, fitted: Any) -> Path:
+    path = model.save_model(fitted, tmp_path / "classifier.skops", {"version": "v1"})
+    assert served_path(path).exists()
+    return path
+
+
+def test_a_fresh_process_classifies_without_scikit_learn(tmp_path, fitted) -> None:
+    path = _saved_model(tmp_path, fitted)
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from docpipe.classify import load_classifier\n"
+        f"clf = load_classifier(Path({str(path)!r}), train_if_missing=False,"
+        f" training_dir=Path({str(tmp_path / 'none')!r}))\n"
+        "[p] = clf.predict(['公款吃喝，超标准配备公务用车'])\n"
+        "print(json.dumps([p.label, sorted(m for m in sys.modules if m.startswith('sklearn'))]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    label, modules = json.loads(done.stdout.splitlines()[-1])
+    assert label == "奢靡之风" and modules == []
+
+
+def test_a_model_saved_before_the_arrays_gets_them_on_first_load(tmp_path, fitted, monkeypatch):
+    path = _saved_model(tmp_path, fitted)
+    served_path(path).unlink()
+    manifest = json.loads(manifest_path(path).read_text("utf-8"))
+    del manifest["linear_sha256"]
+    manifest_path(path).write_text(json.dumps(manifest), "utf-8")
+    monkeypatch.setattr(classify, "_cache", {})
+    first = load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")
+    assert served_path(path).exists() and "linear_sha256" in json.loads(
+        manifest_path(path).read_text("utf-8"))
+    monkeypatch.setattr(classify, "_cache", {})
+    again = load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")
+    texts = [t for t, _ in CLEAR]
+    assert again.predict(texts) == first.predict(texts)
+
+
+def test_tampered_arrays_are_refused(tmp_path, fitted, monkeypatch) -> None:
+    path = _saved_model(tmp_path, fitted)
+    data = bytearray(served_path(path).read_bytes())
+    data[len(data) // 2] ^= 1
+    served_path(path).write_bytes(bytes(data))
+    monkeypatch.setattr(classify, "_cache", {})
+    with pytest.raises(model.ModelError, match="sha256"):
+        load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")

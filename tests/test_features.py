@@ -14,7 +14,7 @@ import pytest
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from docpipe.features import analyse_batch, hashed_blocks
+from docpipe.features import analyse_batch, hash_columns, hashed_blocks
 from docpipe.model import build_pipeline, read_corpus
 from docpipe.segment import normalise_all
 from docpipe.settings import training_dir
@@ -63,15 +63,16 @@ def test_each_row_holds_the_analysers_ngrams_in_their_columns(params, corpus) ->
     blocks = hashed_blocks(union)
     texts = normalise_all(corpus[:200]) + ODD
     batch = analyse_batch(texts, blocks)
-    for block, grams in zip(blocks, batch.grams, strict=True):
+    hashers = [b.named_steps["hash"] for _, b in union.transformer_list]
+    for block, hasher, grams in zip(blocks, hashers, batch.grams, strict=True):
         assert grams.grams == sorted(set(grams.grams))
-        analyse = block.hasher.build_analyzer()
+        analyse = hasher.build_analyzer()
         pairs = Counter(zip(grams.rows.tolist(), grams.ids.tolist(), strict=True))
         assert set(pairs.values()) == {1}  # each n-gram of a text once
         for row, text in enumerate(texts):
             held = grams.ids[grams.rows == row]
             assert {grams.grams[i] for i in held} == set(analyse(text))
-            columns = block.hasher.transform([text]).indices + block.offset
+            columns = hasher.transform([text]).indices + block.offset
             assert set(grams.columns[held].tolist()) == set(columns.tolist())
 
 
@@ -88,3 +89,23 @@ def test_unions_the_fast_path_cannot_reproduce_are_refused() -> None:
     union = FeatureUnion([("char", Pipeline([("hash", signed), ("tfidf", TfidfTransformer())]))])
     with pytest.raises(ValueError, match="alternate"):
         hashed_blocks(union.fit(["公款吃喝"]))
+
+
+def test_hashing_equals_scikit_learns_murmurhash_and_columns() -> None:
+    from sklearn.feature_extraction import FeatureHasher
+    from sklearn.utils import murmurhash3_32
+
+    rng = np.random.default_rng(0)
+    alphabet = list("公款吃喝会议文件 ab1é\x00😀𠀀")
+    grams = ["", "a", "ab", "abc", "abcd", "abcde", "公", "😀"] + [
+        "".join(rng.choice(alphabet, size=rng.integers(0, 60))) for _ in range(5000)
+    ] + ["长" * 4000]  # one long word pads only its own group
+    assert hash_columns([], 8).size == 0
+    want = np.array([murmurhash3_32(g, seed=0) for g in grams], np.int64)
+    for width in (2**17, 2**18, 7):
+        hasher = FeatureHasher(n_features=width, input_type="string", alternate_sign=False)
+        columns = hasher.transform([g] for g in grams).indices
+        assert np.array_equal(hash_columns(grams, width), columns)
+        assert np.array_equal(hash_columns(grams, width), np.abs(want) % width)
+    with pytest.raises(UnicodeEncodeError):
+        hash_columns(["\ud800"], 8)  # a lone surrogate fails as in scikit-learn

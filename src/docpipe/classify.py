@@ -13,6 +13,7 @@ strong evidence against the heading (a broken projector under a 形式主义 hea
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -23,13 +24,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from docpipe import settings
-from docpipe.features import Batch, analyse_batch, hashed_blocks
-from docpipe.model import DEFAULT_PARAMS, ModelError, load_model, model_version, train_model
+from docpipe.features import Batch, HashedBlock, analyse_batch, hashed_blocks
+from docpipe.linear import LinearModel, from_bytes, from_pipeline
+from docpipe.modelstore import (
+    DEFAULT_PARAMS,
+    ModelError,
+    model_version,
+    read_manifest,
+    served_path,
+)
 from docpipe.records import ClassifiedItem, Item, Prediction
-from docpipe.segment import get_segmenter
+from docpipe.segment import get_segmenter, normalise_all
 from docpipe.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["Classifier", "classify_items", "load_classifier", "prediction_to_dict"]
@@ -42,31 +49,36 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 class Classifier:
-    """A fitted pipeline plus the taxonomy it predicts; ``version`` identifies data + params."""
+    """A trained model plus the taxonomy it predicts; ``version`` identifies data + params.
+
+    ``model`` is a fitted pipeline (``model.build_pipeline``) or its arrays (``LinearModel``);
+    a pipeline of a linear family is turned into its arrays, which predict the same numbers.
+    """
 
     def __init__(
-        self, pipeline: Pipeline, taxonomy: Taxonomy, version: str, *,
+        self, model: LinearModel | Any, taxonomy: Taxonomy, version: str, *,
         hint_weight: float = HINT_WEIGHT,
     ) -> None:
-        unknown = [c for c in pipeline.classes_ if c not in taxonomy.labels]
+        if not isinstance(model, LinearModel):
+            model = from_pipeline(model) or _PipelineModel(model)
+        unknown = [c for c in model.classes if c not in taxonomy.labels]
         if unknown:
             raise ModelError(f"model predicts categories the taxonomy lacks: {unknown}")
-        self.pipeline = pipeline
+        self.model = model
         self.taxonomy = taxonomy
         self.version = version
         self.hint_weight = hint_weight
-        self._columns = [taxonomy.labels.index(c) for c in pipeline.classes_]
-        self._weights = _class_weights(pipeline, taxonomy)
-        self._blocks = hashed_blocks(pipeline[1])
+        self._columns = [taxonomy.labels.index(c) for c in model.classes]
+        self._weights = _class_weights(model, taxonomy)
+        self._blocks = model.blocks
 
     def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> list[Prediction]:
         """One Prediction per text; ``hints`` (same length, '' for none) name heading categories."""
         if not texts:
             return []
         tax, labels = self.taxonomy, self.taxonomy.labels
-        normalised = self.pipeline[0].transform(list(texts))
-        batch = analyse_batch(normalised, self._blocks)  # = pipeline[1], plus the n-grams
-        raw = self.pipeline[-1].predict_proba(self.pipeline[2].transform(batch.features))
+        batch = analyse_batch(normalise_all(texts), self._blocks)  # + the n-grams
+        raw = self.model.probabilities(batch.features)
         probs = np.zeros((len(texts), len(labels)))
         probs[:, self._columns] = raw
         if hints is not None:
@@ -148,24 +160,41 @@ def _pick(ranked: Sequence[str]) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def _class_weights(pipeline: Pipeline, taxonomy: Taxonomy) -> np.ndarray:
+class _PipelineModel:
+    """A fitted pipeline whose classifier has no linear decision function (ComplementNB),
+    behind the interface of ``LinearModel``: scikit-learn predicts."""
+
+    def __init__(self, pipeline: Any) -> None:
+        self.pipeline = pipeline
+        self.classes: tuple[str, ...] = tuple(str(c) for c in pipeline.classes_)
+        self.blocks: tuple[HashedBlock, ...] = tuple(hashed_blocks(pipeline[1]))
+        self.kept: np.ndarray = pipeline[2].get_support(indices=True)
+
+    def probabilities(self, features: Any) -> np.ndarray:
+        return np.asarray(self.pipeline[-1].predict_proba(self.pipeline[2].transform(features)))
+
+    def class_weights(self) -> np.ndarray:
+        clf = self.pipeline[-1]
+        estimators = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
+        mats = []
+        for est in estimators:
+            # linear models: coef_; ComplementNB: feature_log_prob_ (the joint log-likelihood
+            # is X @ feature_log_prob_.T, so larger also means "favours this class")
+            w = np.asarray(est.coef_ if hasattr(est, "coef_") else est.feature_log_prob_)
+            if w.shape[0] == 1:  # binary models keep one row, for the second class
+                w = np.vstack([-w[0], w[0]])
+            mats.append(w)
+        return np.mean(mats, axis=0)
+
+
+def _class_weights(model: LinearModel | _PipelineModel, taxonomy: Taxonomy) -> np.ndarray:
     """Per-category weights of the hashed columns (taxonomy rows, centred across categories)."""
-    clf = pipeline[-1]
-    estimators = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
-    mats = []
-    for est in estimators:
-        # linear models: coef_; ComplementNB: feature_log_prob_ (the joint log-likelihood is
-        # X @ feature_log_prob_.T, so larger also means "favours this class")
-        w = np.asarray(est.coef_ if hasattr(est, "coef_") else est.feature_log_prob_)
-        if w.shape[0] == 1:  # binary models keep one row, for the second class
-            w = np.vstack([-w[0], w[0]])
-        mats.append(w)
-    weights = np.mean(mats, axis=0)
+    weights = model.class_weights()
     weights = weights - weights.mean(axis=0, keepdims=True)
-    kept = pipeline[2].get_support()  # back from the selected columns to the hashed ones
-    full = np.zeros((len(taxonomy.labels), kept.size))
-    for j, cls in enumerate(pipeline.classes_):
-        full[taxonomy.labels.index(cls), kept] = weights[j]
+    last = model.blocks[-1]
+    full = np.zeros((len(taxonomy.labels), last.offset + last.n_features))
+    for j, cls in enumerate(model.classes):
+        full[taxonomy.labels.index(cls), model.kept] = weights[j]
     return full
 
 
@@ -207,23 +236,56 @@ def load_classifier(
         if cached is not None and expected in (None, cached.version):
             return cached
         try:
-            loaded = load_model(path, expected)
+            loaded = _load(path, expected)
         except ModelError:
             if not train_if_missing:
                 raise
             log.warning("model at %s failed its checks; training a new one", path, exc_info=True)
             loaded = None
         if loaded is not None:
-            pipeline, manifest = loaded
-            classifier = Classifier(pipeline, taxonomy, str(manifest["version"]))
+            classifier = Classifier(loaded[0], taxonomy, loaded[1])
         elif not train_if_missing or not has_data:
             raise ModelError(f"no usable model at {path} (version {expected}); run `docpipe train`")
         else:
+            from docpipe.model import train_model  # scikit-learn: only here
+
             log.info("training the classifier (version %s) into %s", expected, path)
             result = train_model(directory, path, taxonomy=taxonomy)
             classifier = Classifier(result.pipeline, taxonomy, result.version)
         _cache[path] = classifier
         return classifier
+
+
+def _load(path: Path, expected: str | None) -> tuple[LinearModel | Any, str] | None:
+    """The saved model at ``path`` and its version; None when absent or stale.
+
+    Its arrays when the manifest lists them (checked against their sha256); otherwise the
+    skops pipeline, whose arrays are then saved beside it for the next process.
+    """
+    manifest = read_manifest(path)
+    if manifest is None or expected not in (None, manifest.get("version")):
+        return None
+    version, digest = str(manifest["version"]), manifest.get("linear_sha256")
+    served = served_path(path)
+    if digest and served.exists():
+        data = served.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ModelError(f"{served} does not match the sha256 in its manifest; "
+                             "refusing to load it")
+        try:
+            return from_bytes(data), version
+        except ValueError as exc:
+            raise ModelError(f"{served} is not a usable model: {exc}") from exc
+    from docpipe.model import load_model, save_served  # scikit-learn: only here
+
+    loaded = load_model(path, expected)
+    if loaded is None:
+        return None
+    pipeline, manifest = loaded
+    linear = from_pipeline(pipeline)
+    if linear is not None:
+        save_served(path, linear, manifest)
+    return linear or pipeline, version
 
 
 def classify_items(items: Sequence[Item], classifier: Classifier) -> list[ClassifiedItem]:

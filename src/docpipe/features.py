@@ -6,9 +6,14 @@ n-grams of a text landed in which column, to name the terms behind a decision.
 ``analyse_batch`` gets both at once and works on the batch as a whole: a text is a sequence of
 units (characters, or jieba words), an n-gram occurrence is numbered by its (n-1)-gram and
 its last unit with numpy, and only the distinct n-grams of the batch become strings, hashed
-once by the ``FeatureHasher`` the block's HashingVectorizer uses.  The block's fitted
-TfidfTransformer then weighs the counts, so the matrix equals ``pipeline[1].transform``
-(tests compare the two, to catch a scikit-learn upgrade that changes the analysis).
+once (MurmurHash3, vectorised, as scikit-learn's ``FeatureHasher`` hashes them).  The block's
+fitted inverse document frequencies then weigh the counts, so the matrix equals the union's
+``transform`` bit for bit (tests compare the two, to catch a scikit-learn upgrade that changes
+the analysis).
+
+Nothing here imports scikit-learn: ``hashed_blocks`` reads what it needs off a fitted union
+into plain arrays, so the processes that only classify never load scikit-learn (about 110 MB
+and 2 s of start-up per process).
 """
 
 from __future__ import annotations
@@ -21,24 +26,26 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.pipeline import FeatureUnion
-from sklearn.preprocessing import normalize
 
-__all__ = ["Batch", "BlockGrams", "HashedBlock", "analyse_batch", "hashed_blocks"]
+from docpipe.segment import tokenize
+
+__all__ = ["Batch", "BlockGrams", "HashedBlock", "analyse_batch", "hash_columns", "hashed_blocks"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # what HashingVectorizer's char analyser folds to " "
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class HashedBlock:
-    """One block of the feature union: a HashingVectorizer and its fitted TfidfTransformer."""
+    """One block of the feature union: hashed n-grams of one kind, weighed by TF-IDF."""
 
     kind: str  # the block's name in the union ('char', 'word')
+    analyzer: str  # 'char' (code points) or 'word' (``segment.tokenize``)
+    ngram_range: tuple[int, int]
     offset: int  # its first column in the union
-    hasher: HashingVectorizer
-    tfidf: TfidfTransformer
+    n_features: int  # its width: 2**bits hashed columns
+    idf: np.ndarray  # the fitted inverse document frequency of each column
+    sublinear_tf: bool  # 1 + log(count) instead of the count
+    norm: str | None  # 'l2' or None: how the TF-IDF rows are normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +65,11 @@ class Batch:
     grams: tuple[BlockGrams, ...]  # one per block, in union order
 
 
-def hashed_blocks(union: FeatureUnion) -> list[HashedBlock]:
-    """The blocks of a fitted union built by ``model.build_pipeline`` (hash → tfidf each)."""
+def hashed_blocks(union: Any) -> list[HashedBlock]:
+    """The blocks of a fitted union built by ``model.build_pipeline`` (hash → tfidf each).
+
+    Raises ValueError for any setting the batch analysis does not reproduce.
+    """
     if union.transformer_weights:
         raise ValueError("weighted feature unions are not supported")
     blocks, offset = [], 0
@@ -69,7 +79,21 @@ def hashed_blocks(union: FeatureUnion) -> list[HashedBlock]:
                 or hasher.alternate_sign:
             raise ValueError(f"block {kind!r}: only char and word n-grams, without stop "
                              "words or alternate signs")
-        blocks.append(HashedBlock(kind, offset, hasher, tfidf))
+        if hasher.analyzer == "word" and hasher.tokenizer is not tokenize:
+            raise ValueError(f"block {kind!r}: words must come from docpipe.segment.tokenize")
+        plain = (hasher.input == "content" and hasher.preprocessor is None
+                 and not hasher.lowercase and hasher.strip_accents is None
+                 and hasher.norm is None and not hasher.binary and hasher.dtype == np.float64)
+        if not plain or tfidf.norm not in ("l2", None) or not tfidf.use_idf:
+            raise ValueError(f"block {kind!r}: only float64 counts of the text as given, "
+                             "weighed by idf, l2-normalised or not")
+        idf = np.asarray(tfidf.idf_, dtype=np.float64)
+        if idf.shape != (hasher.n_features,):
+            raise ValueError(f"block {kind!r}: {idf.size} idf weights for "
+                             f"{hasher.n_features} columns")
+        lo, hi = hasher.ngram_range
+        blocks.append(HashedBlock(kind, hasher.analyzer, (lo, hi), offset, hasher.n_features,
+                                  idf, bool(tfidf.sublinear_tf), tfidf.norm))
         offset += hasher.n_features
     return blocks
 
@@ -83,25 +107,95 @@ def analyse_batch(texts: Sequence[str], blocks: Sequence[HashedBlock]) -> Batch:
 
 
 def _analyse(texts: Sequence[str], block: HashedBlock) -> tuple[Any, BlockGrams]:
-    hasher, width = block.hasher, block.hasher.n_features
-    grams, rows, ids = _ngrams(texts, hasher)
-    # one row per distinct n-gram, so one entry per row: its column
-    hashed = FeatureHasher(n_features=width, input_type="string", alternate_sign=False)
-    columns = hashed.transform([g] for g in grams).indices if grams else np.zeros(0, np.intp)
-    # HashingVectorizer counts occurrences per (row, column): n-grams of a text hashed to one
-    # column add up
+    width = block.n_features
+    grams, rows, ids = _ngrams(texts, block)
+    columns = hash_columns(grams, width)
+    # the hasher counts occurrences per (row, column): n-grams of a text hashed to one column
+    # add up
     cells, counts = _runs(rows * width + columns[ids])
     indptr = np.searchsorted(cells, np.arange(len(texts) + 1) * width)
-    matrix = sparse.csr_array((counts.astype(hasher.dtype), cells % width, indptr),
-                              shape=(len(texts), width))
-    if hasher.binary:
-        matrix.data.fill(1)
-    if hasher.norm is not None:
-        matrix = normalize(matrix, norm=hasher.norm, copy=False)
+    indices = cells % width
+    # TfidfTransformer.transform, step for step
+    data = counts.astype(np.float64)
+    if block.sublinear_tf:
+        np.log(data, data)
+        data += 1.0
+    data *= block.idf[indices]
+    if block.norm == "l2":
+        _normalise_rows(data, indptr)
+    matrix = sparse.csr_array((data, indices, indptr), shape=(len(texts), width))
     pairs, _ = _runs(rows * len(grams) + ids)  # each n-gram of each text once
     held_by, held = np.divmod(pairs, len(grams))
-    return block.tfidf.transform(matrix), BlockGrams(
-        block.kind, grams, columns + block.offset, held_by, held)
+    return matrix, BlockGrams(block.kind, grams, columns + block.offset, held_by, held)
+
+
+def _normalise_rows(data: np.ndarray, indptr: np.ndarray) -> None:
+    """Divide each row by its l2 norm in place, as scikit-learn's ``normalize`` does.
+
+    Squares are summed left to right within a row, as scikit-learn's loop sums them (numpy's
+    reductions sum pairwise, which differs in the last bit): as a sparse product with ones,
+    whose loop runs in that order too.  Rows without values stay as they are.
+    """
+    rows = len(indptr) - 1
+    squares = sparse.csr_array((data * data, np.zeros(len(data), np.int32), indptr),
+                               shape=(rows, 1))
+    norms = np.sqrt(squares @ np.ones(1))
+    norms[norms == 0.0] = 1.0
+    data /= np.repeat(norms, np.diff(indptr))
+
+
+def hash_columns(grams: Sequence[str], n_features: int) -> np.ndarray:
+    """The column scikit-learn's FeatureHasher gives each string: |MurmurHash3 of its UTF-8|
+    modulo ``n_features`` (seed 0, signed 32-bit)."""
+    signed = _murmur3(grams).astype(np.int64)
+    # abs(-2**31) overflows in int32: scikit-learn defines that one's column as below
+    folded = np.where(signed == -(2**31), 2**31 - 1 - (n_features - 1), np.abs(signed))
+    return (folded % n_features).astype(np.intp)
+
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def _murmur3(grams: Sequence[str]) -> np.ndarray:
+    """MurmurHash3_x86_32 (seed 0) of each string's UTF-8 bytes as int32, vectorised.
+
+    Strings are hashed in groups of equal block count (4 bytes a block), so a rare long word
+    pads only its own group.  A lone surrogate raises UnicodeEncodeError, as in scikit-learn.
+    """
+    joined = "".join(grams)
+    data = np.frombuffer(joined.encode("utf-8") + b"\0\0\0\0", np.uint8)
+    points = np.frombuffer(joined.encode("utf-32-le"), "<u4")
+    size = (1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)).astype(np.int64)
+    ends = np.cumsum(np.fromiter(map(len, grams), np.int64, len(grams)))
+    nbytes = np.concatenate(([0], np.cumsum(size)))  # UTF-8 offset of each code point
+    offsets = nbytes[ends - np.fromiter(map(len, grams), np.int64, len(grams))]
+    lengths = nbytes[ends] - offsets
+    out = np.zeros(len(grams), np.uint32)
+    blocks = lengths // 4
+    for count in np.unique(blocks).tolist():
+        group = np.flatnonzero(blocks == count)
+        span = np.arange(4 * (count + 1))  # the whole blocks and the tail
+        at = offsets[group, None] + span
+        raw = np.where(span < lengths[group, None], data[np.minimum(at, len(data) - 1)], 0)
+        words = np.ascontiguousarray(raw.astype(np.uint8)).view("<u4").astype(np.uint32)
+        h = np.zeros(len(group), np.uint32)
+        for j in range(count):
+            k = _rotl(words[:, j] * _C1, 15) * _C2
+            h = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+        tail = _rotl(words[:, count] * _C1, 15) * _C2  # 0 when there is no tail
+        h ^= tail
+        h ^= lengths[group].astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+        out[group] = h
+    return out.view(np.int32)
 
 
 def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,11 +205,11 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys[first], np.diff(first, append=len(keys))
 
 
-def _ngrams(texts: Sequence[str], hasher: HashingVectorizer
+def _ngrams(texts: Sequence[str], block: HashedBlock
             ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Every n-gram occurrence the hasher's analyser yields, as the sorted distinct n-grams
+    """Every n-gram occurrence the block's analyser yields, as the sorted distinct n-grams
     of the batch, the row of each occurrence and the index of its n-gram."""
-    units, lengths, spell = _units(texts, hasher)
+    units, lengths, spell = _units(texts, block.analyzer)
     ends = np.repeat(np.cumsum(lengths), lengths)  # where the text of each unit ends
     text_of = np.repeat(np.arange(len(texts)), lengths)
     base = int(units.max(initial=0)) + 1
@@ -123,7 +217,7 @@ def _ngrams(texts: Sequence[str], hasher: HashingVectorizer
     spelt: list[str] = []  # the n-gram of each number, n after n (the same one may recur)
     rows: list[np.ndarray] = []
     numbers: list[np.ndarray] = []
-    lo, hi = hasher.ngram_range
+    lo, hi = block.ngram_range
     for n in range(1, hi + 1):
         inside = np.flatnonzero(np.arange(len(units)) + n <= ends)  # within their text
         # equal n-grams: equal (n-1)-grams followed by equal units
@@ -142,21 +236,18 @@ def _ngrams(texts: Sequence[str], hasher: HashingVectorizer
     return grams, np.concatenate(rows), to_rank[np.concatenate(numbers)]
 
 
-def _units(texts: Sequence[str], hasher: HashingVectorizer
+def _units(texts: Sequence[str], analyzer: str
            ) -> tuple[np.ndarray, np.ndarray, Callable[[int, int], str]]:
     """The batch as one run of units (code points, or word numbers), the number of units of
     each text, and how to spell the n units from a start.  Same steps as the analyser."""
-    decode, preprocess = hasher.decode, hasher.build_preprocessor()
-    docs = [preprocess(decode(t)) for t in texts]
-    if hasher.analyzer == "char":
-        docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
+    if analyzer == "char":
+        docs = [_WHITE_SPACES.sub(" ", d) for d in texts]
         joined = "".join(docs)
         # surrogatepass: a lone surrogate fails where it fails in scikit-learn, at hashing
         units = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         return units.astype(np.int64), np.array([len(d) for d in docs], np.intp), (
             lambda start, n: joined[start:start + n])
-    tokenize = hasher.build_tokenizer()
-    per_doc = [tokenize(d) for d in docs]
+    per_doc = [tokenize(d) for d in texts]
     words = list(chain.from_iterable(per_doc))
     number = {w: i for i, w in enumerate(dict.fromkeys(words))}
     units = np.fromiter(map(number.__getitem__, words), np.int64, len(words))

@@ -36,9 +36,21 @@ from sklearn.svm import LinearSVC
 
 from docpipe import settings
 from docpipe.fsutil import atomic_write_bytes, atomic_write_text
+from docpipe.linear import LinearModel, from_pipeline, to_bytes
+from docpipe.modelstore import (
+    CHAR_BITS,
+    DEFAULT_PARAMS,
+    MODEL_FORMAT,
+    TEST_PERCENT,
+    WORD_BITS,
+    ModelError,
+    manifest_path,
+    model_version,
+    read_manifest,
+    served_path,
+)
 from docpipe.records import Prediction
 from docpipe.segment import normalise, normalise_all, tokenize
-from docpipe.settings import config_path
 from docpipe.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
@@ -62,20 +74,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CHAR_BITS, WORD_BITS = 18, 17  # hashed feature space sizes (2**bits columns)
-MODEL_FORMAT = 5  # bump when the pipeline changes in a way the params do not show
 CALIBRATION_FOLDS = 3  # so every category needs at least this many training items
-TEST_PERCENT = 20  # share of the corpus kept out of training, by hash of the normalised text
-# Chosen by `train_model(select=True)` (see models/selection.md): the family and features with
-# the best mean of cross-validated and long held-out macro-F1 (LinearSVC on word + character
-# n-grams: CV 0.904, held-out 0.982; logistic regression was 0.899 / 0.982 and 5x slower).
-DEFAULT_PARAMS: Mapping[str, Any] = {
-    "family": "svm",
-    "features": "both",
-    "C": 0.5,
-    "char_ngram": [1, 3],
-    "word_ngram": [1, 2],
-}
 CANDIDATES: tuple[Mapping[str, Any], ...] = (
     {"family": "logreg", "features": "both", "C": 10.0, "char_ngram": [1, 3], "word_ngram": [1, 2]},
     {"family": "logreg", "features": "char", "C": 10.0, "char_ngram": [1, 3]},
@@ -90,10 +89,6 @@ CANDIDATES: tuple[Mapping[str, Any], ...] = (
 )
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "docpipe.segment.")
 _THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 … 0.95
-
-
-class ModelError(Exception):
-    """A model file that cannot be trusted or used (tampered, foreign types, no training data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,33 +217,30 @@ def _estimator(params: Mapping[str, Any], calibrate: bool = True) -> Any:
     return CalibratedClassifierCV(base, method="temperature", cv=CALIBRATION_FOLDS, ensemble=False)
 
 
-def model_version(directory: Path, params: Mapping[str, Any], taxonomy: Taxonomy) -> str:
-    """sha256 over the training files, parameters, category set, user dictionary, sklearn."""
-    h = hashlib.sha256()
-    for path in sorted(directory.glob("*.jsonl")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    userdict = config_path("userdict.txt")
-    h.update(userdict.read_bytes() if userdict.exists() else b"")
-    meta = [MODEL_FORMAT, CHAR_BITS, WORD_BITS, TEST_PERCENT, dict(params), taxonomy.labels,
-            sklearn.__version__]
-    h.update(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
-    return h.hexdigest()[:16]
-
-
 # --- model store -------------------------------------------------------------------------
 
 
-def _manifest_path(path: Path) -> Path:
-    return path.with_name(path.name + ".json")
-
-
 def save_model(pipeline: Pipeline, path: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write the skops file and, after it, its manifest (sha256 of the file, version, params)."""
+    """Write the skops file, the arrays of a linear model beside it (``linear``), and last
+    their manifest (sha256 of each file, version, params)."""
     data = sio.dumps(pipeline)
     atomic_write_bytes(path, data)
     full = {**manifest, "sha256": hashlib.sha256(data).hexdigest(), "format": MODEL_FORMAT}
-    atomic_write_text(_manifest_path(path), json.dumps(full, ensure_ascii=False, indent=2))
+    linear = from_pipeline(pipeline)
+    if linear is None:
+        served_path(path).unlink(missing_ok=True)
+        atomic_write_text(manifest_path(path), json.dumps(full, ensure_ascii=False, indent=2))
+    else:
+        save_served(path, linear, full)
     return path
+
+
+def save_served(path: Path, linear: LinearModel, manifest: Mapping[str, Any]) -> None:
+    """Write the arrays of the model saved at ``path``, then its manifest listing them."""
+    data = to_bytes(linear)
+    atomic_write_bytes(served_path(path), data)
+    full = {**manifest, "linear_sha256": hashlib.sha256(data).hexdigest()}
+    atomic_write_text(manifest_path(path), json.dumps(full, ensure_ascii=False, indent=2))
 
 
 def load_model(path: Path, expected_version: str | None = None) -> tuple[Pipeline, dict] | None:
@@ -257,10 +249,9 @@ def load_model(path: Path, expected_version: str | None = None) -> tuple[Pipelin
     Raises ModelError when the file does not match its manifest or holds types outside
     scikit-learn, numpy, scipy and docpipe.segment.
     """
-    manifest_file = _manifest_path(path)
-    if not path.exists() or not manifest_file.exists():
+    manifest = read_manifest(path)
+    if manifest is None:
         return None
-    manifest = json.loads(manifest_file.read_text("utf-8"))
     if expected_version is not None and manifest.get("version") != expected_version:
         return None
     data = path.read_bytes()
