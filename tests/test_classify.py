@@ -308,3 +308,9 @@ def test_tampered_arrays_are_refused(tmp_path, fitted, monkeypatch) -> None:
     monkeypatch.setattr(classify, "_cache", {})
     with pytest.raises(model.ModelError, match="sha256"):
         load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")
+
+
+@pytest.mark.parametrize("data", [b"", b"junk", b"PK\x03\x04broken"])
+def test_a_broken_arrays_file_is_a_clear_error(data: bytes) -> None:
+    with pytest.raises(ValueError, match="linear model"):
+        from_bytes(data)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from docpipe import benchwork
+from docpipe.modelstore import manifest_path, served_path
 from docpipe.settings import REPO_DIR
 
 __all__ = ["ensure_corpus", "main", "run_benchmark"]
@@ -419,7 +420,7 @@ def _pin_model(folder: Path) -> None:
         os.environ["DOCPIPE_TRAINING_DIR"] = str(folder / "training")
     model = settings.model_path()
     (folder / "model").mkdir(parents=True)
-    for source in (model, model.with_name(model.name + ".json")):
+    for source in (model, manifest_path(model), served_path(model)):
         if source.exists():
             shutil.copy2(source, folder / "model" / source.name)
     os.environ["DOCPIPE_MODEL"] = str(folder / "model" / model.name)

@@ -64,12 +64,19 @@ def reader_chunk(paths: Sequence[str], shard: str) -> tuple[int, int, float, flo
     from docpipe.ingest import read_docx
 
     wall, cpu = time.perf_counter(), time.process_time()
-    docs = [read_docx(path) for path in paths]
+    texts, chars = [], 0
+    for path in paths:
+        # keep each document's text, not the document: holding thousands of parsed documents
+        # made the garbage collector scan them all, over and over (python-docx's side keeps
+        # nothing either)
+        paragraphs = [p.text for p in read_docx(path).paragraphs]
+        chars += sum(map(len, paragraphs))
+        texts.append("\n".join(paragraphs))
     spent = time.perf_counter() - wall, time.process_time() - cpu
-    lines = [line for d in docs for p in d.paragraphs for line in p.text.splitlines() if line]
+    lines = [line for text in texts for line in text.splitlines() if line]
     if shard:
         Path(shard).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(paths), sum(len(p.text) for d in docs for p in d.paragraphs), *spent
+    return len(paths), chars, *spent
 
 
 def start_jieba_worker() -> None:

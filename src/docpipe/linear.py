@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,9 @@ from scipy import sparse
 
 from docpipe.features import HashedBlock, hashed_blocks
 
-__all__ = ["LinearModel", "from_bytes", "from_pipeline", "select_columns", "to_bytes"]
+__all__ = [
+    "LinearModel", "column_positions", "from_bytes", "from_pipeline", "select_columns", "to_bytes",
+]
 
 _FORMAT = 1  # of the .npz layout
 
@@ -39,11 +41,23 @@ class LinearModel:
     coef: np.ndarray  # one row per class, over the kept columns (binary: one row, classes[1])
     intercept: np.ndarray
     beta: float  # the fitted inverse temperature
+    _position: np.ndarray = field(init=False, repr=False)  # see column_positions
+
+    def __post_init__(self) -> None:
+        rows = 1 if len(self.classes) == 2 else len(self.classes)
+        if self.coef.shape != (rows, len(self.kept)) or self.intercept.shape != (rows,):
+            raise ValueError("linear model arrays do not fit together")
+        width = self.blocks[-1].offset + self.blocks[-1].n_features if self.blocks else 0
+        kept = self.kept
+        if len(kept) and (kept[0] < 0 or kept[-1] >= width or np.any(np.diff(kept) <= 0)):
+            raise ValueError("linear model keeps columns outside its features")
+        object.__setattr__(self, "_position", column_positions(kept, width))
 
     def probabilities(self, features: Any) -> np.ndarray:
         """Each class's probability per row of ``features`` (CSR, sorted columns), in
         ``classes`` order: what ``pipeline.predict_proba`` returns."""
-        scores = select_columns(features, self.kept) @ self.coef.T + self.intercept
+        scores = select_columns(features, self.kept, self._position) @ self.coef.T \
+            + self.intercept
         logits = np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
         proba = np.float64(self.beta) * logits
         proba -= proba.max(axis=1).reshape(-1, 1)
@@ -57,15 +71,27 @@ class LinearModel:
         return np.vstack([-self.coef[0], self.coef[0]]) if len(self.coef) == 1 else self.coef
 
 
-def select_columns(features: Any, kept: np.ndarray) -> Any:
-    """``features[:, kept]`` for CSR with sorted columns: the kept columns, renumbered."""
-    where = np.searchsorted(kept, features.indices)
-    hit = np.zeros(len(where), bool) if not len(kept) else \
-        kept[np.minimum(where, len(kept) - 1)] == features.indices
+def select_columns(features: Any, kept: np.ndarray, position: np.ndarray | None = None) -> Any:
+    """``features[:, kept]`` for CSR with sorted columns: the kept columns, renumbered.
+
+    ``position`` (``column_positions(kept, width)``) makes the lookup a gather instead of a
+    binary search per stored value (40 ms a chunk).
+    """
+    if position is None:
+        position = column_positions(kept, features.shape[1])
+    where = position[features.indices]
+    hit = where >= 0
     rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows[hit], minlength=features.shape[0]))))
     return sparse.csr_array((features.data[hit], where[hit], indptr),
                             shape=(features.shape[0], len(kept)))
+
+
+def column_positions(kept: np.ndarray, width: int) -> np.ndarray:
+    """For each of ``width`` columns, its index among ``kept`` (-1 when not kept)."""
+    position = np.full(width, -1, np.int32)
+    position[kept] = np.arange(len(kept), dtype=np.int32)
+    return position
 
 
 def from_pipeline(pipeline: Any) -> LinearModel | None:
@@ -108,25 +134,19 @@ def to_bytes(model: LinearModel) -> bytes:
 
 def from_bytes(data: bytes) -> LinearModel:
     """The model ``to_bytes`` wrote.  Raises ValueError for anything else."""
-    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        meta = json.loads(str(npz["meta"]))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"linear model format {meta.get('format')}, expected {_FORMAT}")
-        blocks = tuple(
-            HashedBlock(b["kind"], b["analyzer"], (b["ngram_range"][0], b["ngram_range"][1]),
-                        b["offset"], b["n_features"], npz[f"idf_{i}"], b["sublinear_tf"],
-                        b["norm"])
-            for i, b in enumerate(meta["blocks"])
-        )
-        model = LinearModel(tuple(meta["classes"]), blocks, npz["kept"], npz["coef"],
-                            npz["intercept"], float.fromhex(meta["beta"]))
-    _check(model, [b.n_features for b in blocks])
-    return model
-
-
-def _check(model: LinearModel, widths: Sequence[int]) -> None:
-    rows = 1 if len(model.classes) == 2 else len(model.classes)
-    if model.coef.shape != (rows, len(model.kept)) or model.intercept.shape != (rows,):
-        raise ValueError("linear model arrays do not fit together")
-    if len(model.kept) and (model.kept[-1] >= sum(widths) or np.any(np.diff(model.kept) <= 0)):
-        raise ValueError("linear model keeps columns outside its features")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            meta = json.loads(str(npz["meta"]))
+            if meta.get("format") != _FORMAT:
+                raise ValueError(f"linear model format {meta.get('format')}, expected {_FORMAT}")
+            blocks = tuple(
+                HashedBlock(b["kind"], b["analyzer"], (b["ngram_range"][0], b["ngram_range"][1]),
+                            b["offset"], b["n_features"], npz[f"idf_{i}"], b["sublinear_tf"],
+                            b["norm"])
+                for i, b in enumerate(meta["blocks"])
+            )
+            return LinearModel(tuple(meta["classes"]), blocks, npz["kept"], npz["coef"],
+                               npz["intercept"], float.fromhex(meta["beta"]))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError, OSError,
+            zipfile.BadZipFile) as exc:
+        raise ValueError(f"not a linear model file: {exc}") from exc

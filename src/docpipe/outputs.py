@@ -230,7 +230,9 @@ def _run_jobs(
 
 def _write_unit_in_worker(job: UnitJob, location: Path) -> UnitDone:
     with Catalog(location) as catalog:
-        return write_unit(job, catalog)
+        done = write_unit(job, catalog)
+    pipeline.release_memory()
+    return done
 
 
 def _as_found(stored: DocumentResult, source: InboxFile, duplicate_of: str) -> DocumentResult:

@@ -6,6 +6,8 @@ This is what both front ends (the CLI and the Prefect flow) call.  It never impo
 from __future__ import annotations
 
 import atexit
+import ctypes
+import gc
 import logging
 import multiprocessing
 import threading
@@ -279,6 +281,9 @@ def worker_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
 
 def _init_worker(model: Path | None) -> None:
     load_classifier(model)
+    # what is loaded now (modules, the model, soon the dictionary) lives as long as the
+    # process: keep it out of the garbage collector's full passes (3% of a worker's time)
+    gc.freeze()
 
 
 def _process_chunk(
@@ -290,4 +295,29 @@ def _process_chunk(
 def _encode_chunk(
     files: list[InboxFile], units: Mapping[str, UnitInfo], limits: Limits, model: Path | None
 ) -> list[StoredRows]:
-    return [encode_result(r) for r in _process_chunk(files, units, limits, model)]
+    rows = [encode_result(r) for r in _process_chunk(files, units, limits, model)]
+    release_memory()
+    return rows
+
+
+def release_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc; elsewhere nothing happens).
+
+    A worker builds and drops tens of megabytes of documents, items and matrices per chunk;
+    glibc keeps the freed pages, and the holes between live objects, so a worker's resident
+    size grew by ~80 MB over a 10,000-document run.  ``malloc_trim`` takes a few ms.
+    """
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        return libc
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_libc = _load_libc()

@@ -49,6 +49,7 @@ def record(
     """Store a batch of results, encoded as the catalog's rows, in one transaction."""
     with Catalog(catalog_path(catalog, out)) as db:
         incremental.record_results(db, results, version, mtimes)
+    pipeline.release_memory()
 
 
 def reclassify(out: Path, catalog: str | None, model: Path | None, version: str) -> int:
