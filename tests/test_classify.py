@@ -314,3 +314,17 @@ def test_tampered_arrays_are_refused(tmp_path, fitted, monkeypatch) -> None:
 def test_a_broken_arrays_file_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(ValueError, match="linear model"):
         from_bytes(data)
+
+
+def test_a_read_only_model_folder_still_classifies(tmp_path, fitted, monkeypatch) -> None:
+    path = _saved_model(tmp_path, fitted)
+    served_path(path).unlink()
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(model, "save_served", read_only)
+    monkeypatch.setattr(classify, "_cache", {})
+    clf = load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")
+    assert isinstance(clf.model, LinearModel) and not served_path(path).exists()
+    assert clf.predict(["公款吃喝，超标准配备公务用车"])[0].label == "奢靡之风"

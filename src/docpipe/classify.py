@@ -284,7 +284,11 @@ def _load(path: Path, expected: str | None) -> tuple[LinearModel | Any, str] | N
     pipeline, manifest = loaded
     linear = from_pipeline(pipeline)
     if linear is not None:
-        save_served(path, linear, manifest)
+        try:
+            save_served(path, linear, manifest)
+        except OSError as exc:  # a read-only model folder: predict from memory all the same
+            log.warning("could not save the model's arrays beside %s (%s); every process "
+                        "will load scikit-learn to read them", path, exc)
     return linear or pipeline, version
 
 
