@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flows.env import configure_prefect_env
 
@@ -22,6 +23,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from docpipe import incremental, pipeline, steps  # noqa: E402
 from docpipe.catalog import StoredRows  # noqa: E402
@@ -166,7 +168,10 @@ def _recorded(
     done: int,
 ) -> int:
     """Store a batch, report progress; the number of files done so far."""
-    record(out, catalog, results, version, run_plan.mtimes)
+    # quote: Prefect would otherwise walk every row of the batch looking for futures to track
+    # (measured at 1,000 documents: 50-55 s → 42-44 s for the whole run)
+    rows: Any = quote(results)  # the task receives the list itself
+    record(out, catalog, rows, version, run_plan.mtimes)
     done += len(results)
     if progress_callback is not None:
         progress_callback(done, len(run_plan.todo))
