@@ -170,9 +170,10 @@ def _murmur3(grams: Sequence[str]) -> np.ndarray:
     data = np.frombuffer(joined.encode("utf-8") + b"\0\0\0\0", np.uint8)
     points = np.frombuffer(joined.encode("utf-32-le"), "<u4")
     size = (1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)).astype(np.int64)
-    ends = np.cumsum(np.fromiter(map(len, grams), np.int64, len(grams)))
+    chars = np.fromiter(map(len, grams), np.int64, len(grams))
+    ends = np.cumsum(chars)
     nbytes = np.concatenate(([0], np.cumsum(size)))  # UTF-8 offset of each code point
-    offsets = nbytes[ends - np.fromiter(map(len, grams), np.int64, len(grams))]
+    offsets = nbytes[ends - chars]
     lengths = nbytes[ends] - offsets
     out = np.zeros(len(grams), np.uint32)
     blocks = lengths // 4

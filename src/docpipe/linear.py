@@ -6,7 +6,7 @@ softmax once its fitted numbers are read off: each block's idf weights, the kept
 coefficients and intercepts, the inverse temperature.  ``from_pipeline`` reads them,
 ``probabilities`` repeats scikit-learn's arithmetic step for step (tests compare the two bit
 for bit), and ``to_bytes``/``from_bytes`` keep them in an ``.npz`` beside the skops file (no
-pickles).  Worker processes then load 20 MB of arrays instead of scikit-learn's 110 MB of
+pickles).  Worker processes then load 11 MB of arrays instead of scikit-learn's 110 MB of
 modules and 2 s of imports.  Families without a linear decision function (ComplementNB) are
 not converted: ``from_pipeline`` returns None and the classifier keeps the pipeline.
 """
@@ -24,9 +24,7 @@ from scipy import sparse
 
 from docpipe.features import HashedBlock, hashed_blocks
 
-__all__ = [
-    "LinearModel", "column_positions", "from_bytes", "from_pipeline", "select_columns", "to_bytes",
-]
+__all__ = ["LinearModel", "from_bytes", "from_pipeline", "to_bytes"]
 
 _FORMAT = 1  # of the .npz layout
 
@@ -41,7 +39,7 @@ class LinearModel:
     coef: np.ndarray  # one row per class, over the kept columns (binary: one row, classes[1])
     intercept: np.ndarray
     beta: float  # the fitted inverse temperature
-    _position: np.ndarray = field(init=False, repr=False)  # see column_positions
+    _position: np.ndarray = field(init=False, repr=False)  # see _column_positions
 
     def __post_init__(self) -> None:
         rows = 1 if len(self.classes) == 2 else len(self.classes)
@@ -51,12 +49,12 @@ class LinearModel:
         kept = self.kept
         if len(kept) and (kept[0] < 0 or kept[-1] >= width or np.any(np.diff(kept) <= 0)):
             raise ValueError("linear model keeps columns outside its features")
-        object.__setattr__(self, "_position", column_positions(kept, width))
+        object.__setattr__(self, "_position", _column_positions(kept, width))
 
     def probabilities(self, features: Any) -> np.ndarray:
         """Each class's probability per row of ``features`` (CSR, sorted columns), in
         ``classes`` order: what ``pipeline.predict_proba`` returns."""
-        scores = select_columns(features, self.kept, self._position) @ self.coef.T \
+        scores = _select_columns(features, len(self.kept), self._position) @ self.coef.T \
             + self.intercept
         logits = np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
         proba = np.float64(self.beta) * logits
@@ -71,23 +69,18 @@ class LinearModel:
         return np.vstack([-self.coef[0], self.coef[0]]) if len(self.coef) == 1 else self.coef
 
 
-def select_columns(features: Any, kept: np.ndarray, position: np.ndarray | None = None) -> Any:
-    """``features[:, kept]`` for CSR with sorted columns: the kept columns, renumbered.
-
-    ``position`` (``column_positions(kept, width)``) makes the lookup a gather instead of a
-    binary search per stored value (40 ms a chunk).
-    """
-    if position is None:
-        position = column_positions(kept, features.shape[1])
+def _select_columns(features: Any, kept: int, position: np.ndarray) -> Any:
+    """``features[:, kept columns]`` for CSR with sorted columns, renumbered through
+    ``position`` (a gather, where a binary search per stored value cost 40 ms a chunk)."""
     where = position[features.indices]
     hit = where >= 0
     rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows[hit], minlength=features.shape[0]))))
     return sparse.csr_array((features.data[hit], where[hit], indptr),
-                            shape=(features.shape[0], len(kept)))
+                            shape=(features.shape[0], kept))
 
 
-def column_positions(kept: np.ndarray, width: int) -> np.ndarray:
+def _column_positions(kept: np.ndarray, width: int) -> np.ndarray:
     """For each of ``width`` columns, its index among ``kept`` (-1 when not kept)."""
     position = np.full(width, -1, np.int32)
     position[kept] = np.arange(len(kept), dtype=np.int32)
