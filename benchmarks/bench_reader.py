@@ -21,7 +21,7 @@ from pathlib import Path
 
 import docx
 
-from docpipe.ingest import read_docx
+from docpipe.reading.ingest import read_docx
 
 _SUBJECTS = ["有的领导干部", "个别同志", "班子成员中", "本单位", "部分科室", "基层站所"]
 _PROBLEMS = [

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score
 
-from docpipe.classify import load_classifier
+from docpipe.classifying.predict import load_classifier
 
 MANIFEST = Path(__file__).resolve().parents[1] / "samples" / "inbox" / ".manifest.json"
 

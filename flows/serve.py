@@ -6,13 +6,12 @@ PREFECT_API_URL at it (see the README).  Without a server, serve starts but cann
 
 from __future__ import annotations
 
-from flows.env import configure_prefect_env
+from docpipe_flows.env import configure_prefect_env
 
 configure_prefect_env()
 
+from docpipe_flows.flow import docpipe_run  # noqa: E402
 from prefect.deployments.runner import RunnerDeployment  # noqa: E402
-
-from flows.docpipe_flow import docpipe_run  # noqa: E402
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_NAME = "nightly"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from docpipe import bench, benchwork, pipeline, segment
+from docpipe import bench, benchwork
+from docpipe.classifying import segment
+from docpipe.running import process as pipeline
 
 _TRAINING = {
     "形式主义": ["会议太多，一周开五六个会", "文件照抄照转，没有具体措施", "检查评比过多",

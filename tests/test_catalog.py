@@ -16,16 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docpipe.catalog import (
-    COVERED_FIELDS,
-    DEFAULT_FILENAME,
-    PARAGRAPH_FIELDS,
-    SCHEMA_VERSION,
-    Catalog,
-    CatalogError,
-    catalog_path,
-    parse_catalog_url,
-)
 from docpipe.records import (
     ClassifiedItem,
     DocInfo,
@@ -38,6 +28,16 @@ from docpipe.records import (
     Prediction,
     SourceDocument,
     Table,
+)
+from docpipe.storing.catalog import (
+    COVERED_FIELDS,
+    DEFAULT_FILENAME,
+    PARAGRAPH_FIELDS,
+    SCHEMA_VERSION,
+    Catalog,
+    CatalogError,
+    catalog_path,
+    parse_catalog_url,
 )
 from test_serialize import classified_items, doc_infos, source_documents, text
 
@@ -473,7 +473,7 @@ def test_store_many_is_all_or_nothing(catalog: Catalog) -> None:
 
 _WRITER = """
 import sys
-from docpipe.catalog import Catalog
+from docpipe.storing.catalog import Catalog
 sys.path.insert(0, {tests!r})
 from test_catalog import make_result
 

@@ -16,14 +16,20 @@ import numpy as np
 import pytest
 from sklearn.utils import murmurhash3_32
 
-from docpipe import classify, model
-from docpipe.classify import Classifier, classify_items, load_classifier, prediction_to_dict
-from docpipe.features import analyse_batch
-from docpipe.linear import LinearModel, from_bytes, to_bytes
-from docpipe.model import DEFAULT_PARAMS, build_pipeline, read_corpus, split_corpus
-from docpipe.modelstore import manifest_path, served_path
+from docpipe.classifying import predict as classify
+from docpipe.classifying import train as model
+from docpipe.classifying.features import analyse_batch
+from docpipe.classifying.linear import LinearModel, from_bytes, to_bytes
+from docpipe.classifying.predict import (
+    Classifier,
+    classify_items,
+    load_classifier,
+    prediction_to_dict,
+)
+from docpipe.classifying.segment import normalise, normalise_all
+from docpipe.classifying.store import manifest_path, served_path
+from docpipe.classifying.train import DEFAULT_PARAMS, build_pipeline, read_corpus, split_corpus
 from docpipe.records import ClassifiedItem, Item
-from docpipe.segment import normalise, normalise_all
 from docpipe.settings import training_dir
 from docpipe.taxonomy import load_taxonomy
 
@@ -272,7 +278,7 @@ def test_a_fresh_process_classifies_without_scikit_learn(tmp_path, fitted) -> No
     code = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from docpipe.classify import load_classifier\n"
+        "from docpipe.classifying.predict import load_classifier\n"
         f"clf = load_classifier(Path({str(path)!r}), train_if_missing=False,"
         f" training_dir=Path({str(tmp_path / 'none')!r}))\n"
         "[p] = clf.predict(['公款吃喝，超标准配备公务用车'])\n"

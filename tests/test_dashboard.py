@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docpipe.dashboard import render_dashboard
-from docpipe.progress import build_progress, load_campaign
+from docpipe.outputs.dashboard import render_dashboard
+from docpipe.outputs.progress import build_progress, load_campaign
+from docpipe.outputs.summarise import summarise_unit
 from docpipe.records import (
     ClassifiedItem,
     DocInfo,
@@ -23,7 +24,6 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
-from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
@@ -88,7 +88,7 @@ def test_chart_numbers_are_the_items() -> None:
 def test_review_table_lists_the_first_items_and_counts_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from docpipe import dashboard
+    from docpipe.outputs import dashboard
 
     monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
     html, _ = _page()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docpipe.dedupe import group_similar, load_dedupe_settings, similarity, tune_threshold
+from docpipe.outputs.similar import group_similar, load_dedupe_settings, similarity, tune_threshold
 
 # (a, b, same opinion?) written for this test: paraphrases of one opinion, and opinions that
 # share a topic or words but ask for different things.
@@ -99,7 +99,7 @@ def test_representative_is_the_most_central_as_by_comparing_every_pair() -> None
     import random
     from collections import Counter
 
-    from docpipe.dedupe import _central_first, _cosine, _norm
+    from docpipe.outputs.similar import _central_first, _cosine, _norm
 
     rng = random.Random(7)
     for _ in range(200):

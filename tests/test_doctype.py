@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from docpipe.doctype import (
+from docpipe.records import DocStatus, InboxFile, Paragraph, SourceDocument, Table, UnitInfo
+from docpipe.understanding.doctype import (
     describe_document,
     detect_doc_type,
     document_title,
     load_doctypes,
     parse_doctypes,
 )
-from docpipe.records import DocStatus, InboxFile, Paragraph, SourceDocument, Table, UnitInfo
 
 
 def _doc(*texts: str, tables: tuple[Table, ...] = ()) -> SourceDocument:

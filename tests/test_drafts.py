@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from docpipe.drafts import (
+from docpipe.outputs.drafts import (
     opinion_items,
     opinion_summary_draft,
     unit_drafts,
     write_region_outputs,
     write_unit_outputs,
 )
-from docpipe.officedoc import render_markdown
-from docpipe.progress import load_campaign
+from docpipe.outputs.officedoc import render_markdown
+from docpipe.outputs.progress import load_campaign
+from docpipe.outputs.review import load_review_rules
+from docpipe.outputs.summarise import summarise_unit
 from docpipe.records import (
     ClassifiedItem,
     DocInfo,
@@ -33,8 +35,6 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
-from docpipe.review import load_review_rules
-from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import load_taxonomy
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -267,7 +267,7 @@ def test_opinion_summary_with_no_opinions() -> None:
 
 
 def test_write_unit_outputs_writes_three_formats(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("docpipe.drafts._default_extract", lambda: fake_extract)
+    monkeypatch.setattr("docpipe.outputs.drafts._default_extract", lambda: fake_extract)
     results = unit_results()
     summary = summarise_unit(UNIT, results, TAX)
     written = write_unit_outputs(tmp_path, UNIT, summary, results, TAX, today=TODAY)

@@ -14,9 +14,9 @@ import pytest
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from docpipe.features import analyse_batch, hash_columns, hashed_blocks
-from docpipe.model import build_pipeline, read_corpus
-from docpipe.segment import normalise_all
+from docpipe.classifying.features import analyse_batch, hash_columns, hashed_blocks
+from docpipe.classifying.segment import normalise_all
+from docpipe.classifying.train import build_pipeline, read_corpus
 from docpipe.settings import training_dir
 
 # Texts the normalised corpus lacks: runs of spaces and tabs (the char analyser folds them),

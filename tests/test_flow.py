@@ -26,7 +26,7 @@ def harness(tmp_path_factory: pytest.TempPathFactory):
 def test_flow_processes_the_inbox_and_reports_the_bad_file(
     harness: None, small_inbox: Path, tmp_path: Path
 ) -> None:
-    from flows.docpipe_flow import docpipe_run
+    from docpipe_flows.flow import docpipe_run
 
     out = tmp_path / "out"
     report = docpipe_run(inbox=str(small_inbox), out=str(out))
@@ -68,7 +68,7 @@ def _comparable(out: Path) -> dict[str, bytes]:
 def test_dask_cluster_gives_the_same_outputs_as_the_local_run(
     harness: None, small_inbox: Path, tmp_path: Path
 ) -> None:
-    from flows.docpipe_flow import run
+    from docpipe_flows.flow import run
 
     local, dask = tmp_path / "local", tmp_path / "dask"
     run(str(small_inbox), str(local))
@@ -82,7 +82,7 @@ def test_batches_on_the_worker_pool_give_the_same_outputs(
 ) -> None:
     """Batches overlap (the next one is processed while this one is recorded) and the units'
     outputs are written on the pool: nothing of that may show in the outputs."""
-    from flows.docpipe_flow import run
+    from docpipe_flows.flow import run
 
     one, two = tmp_path / "one", tmp_path / "two"
     run(str(small_inbox), str(one))
@@ -94,7 +94,7 @@ def test_batches_on_the_worker_pool_give_the_same_outputs(
 def test_unchanged_rerun_returns_the_stored_report(
     harness: None, small_inbox: Path, tmp_path: Path
 ) -> None:
-    from flows.docpipe_flow import run
+    from docpipe_flows.flow import run
 
     out = tmp_path / "out"
     first = run(str(small_inbox), str(out))
@@ -105,7 +105,7 @@ def test_unchanged_rerun_returns_the_stored_report(
 
 
 def test_nightly_deployment_has_its_cron_schedule(harness: None, tmp_path: Path) -> None:
-    from flows.serve import build_deployment
+    from docpipe_flows.serve import build_deployment
 
     deployment = build_deployment(
         str(tmp_path / "inbox"), str(tmp_path / "out"), cron="30 1 * * *", name="nightly-test"

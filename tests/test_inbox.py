@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from docpipe.inbox import InboxError, display_path, read_units_csv, scan_inbox
+from docpipe.reading.inbox import InboxError, display_path, read_units_csv, scan_inbox
 
 
 def test_scan_lists_every_file_with_its_unit(small_inbox: Path) -> None:

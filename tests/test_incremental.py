@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from docpipe import incremental, steps
-from docpipe.catalog import Catalog
+from docpipe.running import batch as steps
+from docpipe.storing import incremental
+from docpipe.storing.catalog import Catalog
 
 DAY = date(2026, 11, 25)
 

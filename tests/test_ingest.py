@@ -9,11 +9,11 @@ import zipfile
 
 import pytest
 
-import docpipe.ingest as ingest
+import docpipe.reading.ingest as ingest
 from crafted import DOCM_MAIN, document_xml, docx, ole2, p, replace_member, zip_of
-from docpipe.ingest import Limits, read_docx, read_docx_bytes
-from docpipe.ooxml.guard import Deadline
-from docpipe.ooxml.package import _ole2_stream_names
+from docpipe.reading.ingest import Limits, read_docx, read_docx_bytes
+from docpipe.reading.ooxml.guard import Deadline
+from docpipe.reading.ooxml.package import _ole2_stream_names
 from docpipe.records import DocStatus, ErrorCode
 
 GOOD = docx(p("加强作风建设"))

@@ -23,7 +23,7 @@ def peak_mib():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 import json, sys, time
-from docpipe.ingest import read_docx
+from docpipe.reading.ingest import read_docx
 start = time.monotonic()
 doc = read_docx(sys.argv[1])
 print(json.dumps({"status": doc.status.value, "code": doc.error_code and doc.error_code.value,

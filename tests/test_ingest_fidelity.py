@@ -8,7 +8,7 @@ import docx as python_docx
 import pytest
 
 from crafted import docx, p, tbl
-from docpipe.ingest import read_docx_bytes
+from docpipe.reading.ingest import read_docx_bytes
 from docpipe.records import SourceDocument
 
 

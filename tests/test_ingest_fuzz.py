@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crafted import docx, p, replace_member, tbl
-from docpipe.ingest import Limits, read_docx_bytes
+from docpipe.reading.ingest import Limits, read_docx_bytes
 from docpipe.records import DocStatus, ErrorCode
 
 NUMBERING = ("<w:abstractNum w:abstractNumId='0'><w:lvl w:ilvl='0'><w:start w:val='1'/>"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crafted import docx, p
-from docpipe.ingest import read_docx_bytes
-from docpipe.ooxml.numbering import format_number
+from docpipe.reading.ingest import read_docx_bytes
+from docpipe.reading.ooxml.numbering import format_number
 
 
 def level(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docpipe.doctype import load_doctypes
-from docpipe.items import normalise_text, split_inline, split_items
 from docpipe.records import DocInfo, DocStatus, Paragraph, SourceDocument, Table
+from docpipe.understanding.doctype import load_doctypes
+from docpipe.understanding.items import normalise_text, split_inline, split_items
 
 
 def _doc(*texts: str, tables: tuple[Table, ...] = (), paragraphs: tuple[Paragraph, ...] = ()
@@ -256,7 +256,7 @@ def test_splitting_never_fails_and_items_are_never_empty(text: str) -> None:
 def test_reads_real_docx_with_word_numbering(tmp_path: Path) -> None:
     from docx import Document
 
-    from docpipe.ingest import read_docx
+    from docpipe.reading.ingest import read_docx
 
     d = Document()
     d.add_paragraph("意见建议汇总")

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from docpipe.items_eval import DEFAULT_DIR, evaluate, format_report, main, match_items, match_key
+from docpipe.understanding.evaluate import (
+    DEFAULT_DIR,
+    evaluate,
+    format_report,
+    main,
+    match_items,
+    match_key,
+)
 
 F1_FLOOR = 0.95
 DOC_TYPE_FLOOR = 0.95

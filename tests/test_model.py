@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from docpipe.classify import Classifier
-from docpipe.model import (
+from docpipe.classifying.predict import Classifier
+from docpipe.classifying.train import (
     DEFAULT_PARAMS,
     Example,
     ModelError,
@@ -234,7 +234,7 @@ def test_select_model_ranks_candidates_by_cv_and_heldout(corpus, tmp_path, monke
 
 def test_training_twice_gives_the_same_model(corpus) -> None:
     """The version names data and parameters: equal versions must mean equal predictions."""
-    from docpipe.model import DEFAULT_PARAMS, build_pipeline, read_corpus
+    from docpipe.classifying.train import DEFAULT_PARAMS, build_pipeline, read_corpus
 
     examples = read_corpus(corpus)
     texts, labels = [e.text for e in examples], [e.label for e in examples]

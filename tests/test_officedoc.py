@@ -18,9 +18,9 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from lxml import etree
 
-from docpipe import officedoc
 from docpipe.fsutil import stable_zip
-from docpipe.officedoc import (
+from docpipe.outputs import officedoc
+from docpipe.outputs.officedoc import (
     GB9704,
     Block,
     BlockKind,

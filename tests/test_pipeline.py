@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write_docx
-from docpipe import pipeline, steps
-from docpipe.inbox import scan_inbox
+from docpipe.reading.inbox import scan_inbox
 from docpipe.records import DocStatus
+from docpipe.running import batch as steps
+from docpipe.running import process as pipeline
 
 
 def _run(inbox_dir: Path, out: Path) -> None:
@@ -97,7 +98,7 @@ def test_outputs_are_readable_by_others(small_inbox: Path, tmp_path: Path) -> No
 
 
 def test_parallel_workers_give_the_same_results(small_inbox: Path) -> None:
-    from docpipe.report import classified_json, document_json
+    from docpipe.outputs.report import classified_json, document_json
 
     def rows(results):  # type: ignore[no-untyped-def]
         # as written out: probabilities to 4 places (BLAS threads differ in the last bits)
@@ -124,7 +125,8 @@ def test_batches_of_a_run_share_one_worker_pool(small_inbox: Path) -> None:
 def test_units_send_back_only_the_review_items_the_dashboard_lists(
     small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docpipe import dashboard, outputs
+    from docpipe.outputs import dashboard
+    from docpipe.outputs import write as outputs
 
     monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
     monkeypatch.setattr(outputs, "REVIEW_LIMIT", 10**9)  # every review item reaches the page

@@ -7,8 +7,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from docpipe.officedoc import draft_json, render_markdown
-from docpipe.progress import (
+from docpipe.outputs.officedoc import draft_json, render_markdown
+from docpipe.outputs.progress import (
     UnitState,
     build_progress,
     load_campaign,
@@ -16,6 +16,7 @@ from docpipe.progress import (
     progress_json,
     read_previous,
 )
+from docpipe.outputs.summarise import summarise_unit
 from docpipe.records import (
     ClassifiedItem,
     DocInfo,
@@ -27,7 +28,6 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
-from docpipe.summarise import summarise_unit
 from docpipe.taxonomy import load_taxonomy
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docpipe.records import DocInfo, DocStatus, Paragraph, SourceDocument, Table
-from docpipe.rectify import Rectification, extract_rectifications
+from docpipe.understanding.rectify import Rectification, extract_rectifications
 
 INFO = DocInfo("整改方案", 0.95, "自治区水利厅", "folder", True)
 

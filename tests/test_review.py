@@ -7,6 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from docpipe.outputs.review import (
+    Verdict,
+    check_approval,
+    check_study,
+    document_lines,
+    find_rectification_gaps,
+    load_review_rules,
+)
 from docpipe.records import (
     DocInfo,
     DocStatus,
@@ -14,14 +22,6 @@ from docpipe.records import (
     InboxFile,
     Paragraph,
     SourceDocument,
-)
-from docpipe.review import (
-    Verdict,
-    check_approval,
-    check_study,
-    document_lines,
-    find_rectification_gaps,
-    load_review_rules,
 )
 
 RULES = load_review_rules()
@@ -81,7 +81,7 @@ def test_a_date_on_a_following_line_counts() -> None:
 
 
 def test_a_real_docx_plan_is_checked(make_docx) -> None:
-    from docpipe.ingest import read_docx
+    from docpipe.reading.ingest import read_docx
 
     path = make_docx("plan.docx", COMPLETE_PLAN[:4],
                      table=[["环节", "时间"], ["学习教育、听取意见", "7月至8月"]])

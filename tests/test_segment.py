@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docpipe.segment import Segmenter, get_segmenter, normalise, normalise_all, tokenize
+from docpipe.classifying.segment import Segmenter, get_segmenter, normalise, normalise_all, tokenize
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from docpipe.officedoc import render_markdown
+from docpipe.outputs.officedoc import render_markdown
+from docpipe.outputs.summarise import merged_phrase, summarise_unit, summary_draft
 from docpipe.records import (
     ClassifiedItem,
     DocInfo,
@@ -14,7 +15,6 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
-from docpipe.summarise import merged_phrase, summarise_unit, summary_draft
 from docpipe.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docpipe.records import DocStatus, InboxFile, Paragraph, SourceDocument, Table, UnitInfo
-from docpipe.units import match_unit, resolve_unit, unit_core
+from docpipe.understanding.units import match_unit, resolve_unit, unit_core
 
 UNITS = {
     "自治区财政厅": UnitInfo("自治区财政厅", group="第一督导组"),

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from docpipe import benchwork
-from docpipe.modelstore import manifest_path, served_path
+from docpipe.classifying.store import manifest_path, served_path
 from docpipe.settings import REPO_DIR
 
 __all__ = ["ensure_corpus", "main", "run_benchmark"]
@@ -66,7 +66,7 @@ def run_benchmark(inbox: Path, out: Path, *, workers: int = 2, repeat: int = 3,
                   model: Path | None = None, baselines: bool = True, prefect: str = "rerun",
                   batch_size: int = BATCH_SIZE) -> dict[str, Any]:
     """Every measurement for one inbox; ``out`` is a scratch folder (emptied first)."""
-    from docpipe.inbox import scan_inbox
+    from docpipe.reading.inbox import scan_inbox
 
     if out.exists():
         shutil.rmtree(out)
@@ -148,8 +148,9 @@ def _pipeline(inbox: Path, out: Path, workers: int, model: Path | None,
     ``pipeline.plan_chunks`` cuts them, with the per-document stages timed inside the workers; the
     same pool then writes the units' outputs, as in a real run.
     """
-    from docpipe import pipeline, steps
-    from docpipe.catalog import Catalog, catalog_path
+    from docpipe.running import batch as steps
+    from docpipe.running import process as pipeline
+    from docpipe.storing.catalog import Catalog, catalog_path
 
     clock = _Clock()
     inner: dict[str, list[float]] = {}
@@ -199,7 +200,7 @@ def _process(batch: list[Any], units: Mapping[str, Any], model: Path | None, wor
 
     Returns the catalog rows, the summed stage timers, the model loads, the peak RSS of a
     worker and the characters read."""
-    from docpipe import pipeline
+    from docpipe.running import process as pipeline
 
     model_arg = str(model) if model else None
     pooled, chunks = pipeline.plan_chunks(batch, workers)
@@ -278,11 +279,11 @@ _PROBE = """
 import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from docpipe import incremental
-from docpipe.catalog import Catalog, catalog_path
-from docpipe.classify import load_classifier
-from docpipe.inbox import scan_inbox
-from docpipe.report import read_report
+from docpipe.storing import incremental
+from docpipe.storing.catalog import Catalog, catalog_path
+from docpipe.classifying.predict import load_classifier
+from docpipe.reading.inbox import scan_inbox
+from docpipe.outputs.report import read_report
 spent = {"imports": time.perf_counter() - t0}
 def step(name, fn):
     t = time.perf_counter(); value = fn(); spent[name] = time.perf_counter() - t; return value
@@ -312,7 +313,7 @@ def _rerun_probe(inbox: Path, out: Path, model: Path | None) -> dict[str, Any]:
 _EMPTY_FLOW = """
 import json, time
 t0 = time.perf_counter()
-from flows.env import configure_prefect_env
+from docpipe_flows.env import configure_prefect_env
 configure_prefect_env()
 from prefect import flow
 t1 = time.perf_counter()

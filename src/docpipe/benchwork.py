@@ -61,7 +61,7 @@ def python_docx_chunk(paths: Sequence[str]) -> tuple[int, int, float, float]:
 def reader_chunk(paths: Sequence[str], shard: str) -> tuple[int, int, float, float]:
     """docpipe's reader over the same files; the paragraph texts go to ``shard`` (one a line)
     afterwards, untimed, as the input of the jieba baseline."""
-    from docpipe.ingest import read_docx
+    from docpipe.reading.ingest import read_docx
 
     wall, cpu = time.perf_counter(), time.process_time()
     texts, chars = [], 0
@@ -114,8 +114,9 @@ def jieba_chunk(shard: str) -> tuple[int, int, float, float, float]:
 
 def start_pipeline_worker(model: str | None) -> None:
     """Load the classifier once (as the pipeline's workers do) and wrap the stages in timers."""
-    from docpipe import pipeline, segment
-    from docpipe.classify import load_classifier
+    from docpipe.classifying import segment
+    from docpipe.classifying.predict import load_classifier
+    from docpipe.running import process as pipeline
 
     wall, cpu = time.perf_counter(), time.process_time()
     _worker["classifier"] = load_classifier(Path(model) if model else None)
@@ -139,8 +140,8 @@ def pipeline_chunk(
     Returns the rows, the stage timers of this chunk ({stage: [wall, cpu]}), the model load
     time (once per process, then zeros), the worker's peak RSS in KiB and the characters read.
     """
-    from docpipe import pipeline
-    from docpipe.catalog import encode_result
+    from docpipe.running import process as pipeline
+    from docpipe.storing.catalog import encode_result
 
     if not _worker.get("timed"):
         start_pipeline_worker(model)

@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from docpipe.inbox import InboxError, scan_inbox
+    from docpipe.reading.inbox import InboxError, scan_inbox
 
     inbox = Path(args.inbox)
     if not inbox.is_dir():
@@ -68,9 +68,9 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must be a folder: {out}")
     if args.workers < 1 or args.batch_size < 1 or args.dask_workers < 0:
         raise UsageError("--workers and --batch-size must be at least 1")
-    from flows import docpipe_flow
+    from docpipe_flows import flow as docpipe_flow
 
-    from docpipe.report import format_report
+    from docpipe.outputs.report import format_report
     from docpipe.taxonomy import load_taxonomy
 
     if sys.stderr.isatty() and not args.quiet:
@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if not Path(args.inbox).is_dir():
         raise UsageError(f"inbox folder not found: {args.inbox}")
-    from flows.serve import serve
+    from docpipe_flows.serve import serve
 
     serve(
         str(Path(args.inbox).resolve()),
@@ -108,7 +108,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     from docpipe.fsutil import display_path
-    from docpipe.ingest import read_docx
+    from docpipe.reading.ingest import read_docx
 
     for path in _files(args.files):
         doc = read_docx(path, allow_macros=args.allow_macros, recover=args.recover)
@@ -152,13 +152,13 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _items(args: argparse.Namespace) -> int:
-    from docpipe.doctype import describe_document
     from docpipe.fsutil import display_path
-    from docpipe.inbox import read_units_csv
-    from docpipe.ingest import read_docx
-    from docpipe.items import split_items
+    from docpipe.outputs.report import item_json
+    from docpipe.reading.inbox import read_units_csv
+    from docpipe.reading.ingest import read_docx
     from docpipe.records import InboxFile
-    from docpipe.report import item_json
+    from docpipe.understanding.doctype import describe_document
+    from docpipe.understanding.items import split_items
 
     units = read_units_csv(Path(args.units)) if args.units else {}
     for path in _files(args.files):
@@ -183,8 +183,8 @@ def _items(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from docpipe.classify import load_classifier
-    from docpipe.report import prediction_json
+    from docpipe.classifying.predict import load_classifier
+    from docpipe.outputs.report import prediction_json
 
     classifier = load_classifier(Path(args.model) if args.model else None)
     if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 must not stop the stream
@@ -198,7 +198,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from docpipe.model import train_model
+    from docpipe.classifying.train import train_model
 
     result = train_model(
         Path(args.data) if args.data else None,
@@ -210,8 +210,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from docpipe.classify import load_classifier
-    from docpipe.model import evaluate_model
+    from docpipe.classifying.predict import load_classifier
+    from docpipe.classifying.train import evaluate_model
 
     classifier = load_classifier(Path(args.model) if args.model else None)
     report = evaluate_model(
@@ -224,7 +224,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluate_items(args: argparse.Namespace) -> int:
-    from docpipe import items_eval
+    from docpipe.understanding import evaluate as items_eval
 
     return int(items_eval.main([args.dir] if args.dir else []) or EXIT_OK)
 
@@ -265,7 +265,7 @@ def _files(paths: Iterable[str]) -> Iterator[str]:
 
 def _units_near(path: str) -> dict[str, Any]:
     """units.csv of the inbox the file sits in (INBOX/<unit>/file.docx), if any."""
-    from docpipe.inbox import read_units_csv
+    from docpipe.reading.inbox import read_units_csv
 
     for folder in Path(path).resolve().parents[:2]:
         candidate = folder / "units.csv"

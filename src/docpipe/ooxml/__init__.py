@@ -1,1 +1,0 @@
-"""Helpers for reading Office Open XML packages safely; ``docpipe.ingest`` is the public entry."""

@@ -1,0 +1,1 @@
+"""Helpers for reading Office Open XML packages safely; ``reading.ingest`` is the public entry."""
