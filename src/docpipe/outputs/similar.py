@@ -4,7 +4,8 @@ Two opinions are the same when the cosine similarity of their word counts reache
 Words are jieba tokens (``classifying.segment.tokenize``) minus the framing words every
 opinion shares ("希望", "建议", "有的" ...), which would otherwise make unrelated opinions
 look alike.  Grouping is leader-style: an opinion joins the group whose first member it is
-most similar to, so groups do not chain A~B~C into one when A and C have nothing in common.  Threshold and
+most similar to, so groups do not chain A~B~C into one when A and C have nothing in common.
+Threshold and
 stopwords live in ``campaign.toml [dedupe]``; ``tune_threshold`` picks a threshold from labelled
 pairs (tests/test_dedupe.py holds the pairs it was tuned on).
 """
