@@ -32,7 +32,7 @@ from docpipe.records import InboxFile, RunReport, UnitInfo  # noqa: E402
 from docpipe.running import batch as steps  # noqa: E402
 from docpipe.running import process as pipeline  # noqa: E402
 from docpipe.storing import incremental  # noqa: E402
-from docpipe.storing.catalog import StoredRows  # noqa: E402
+from docpipe.storing.codec import StoredRows  # noqa: E402
 from docpipe.taxonomy import load_taxonomy  # noqa: E402
 
 #: Called with (files done, files to do) after each batch; the CLI sets it to drive a progress bar.

@@ -30,15 +30,14 @@ from docpipe.records import (
     Table,
 )
 from docpipe.storing.catalog import (
-    COVERED_FIELDS,
     DEFAULT_FILENAME,
-    PARAGRAPH_FIELDS,
     SCHEMA_VERSION,
     Catalog,
     CatalogError,
     catalog_path,
     parse_catalog_url,
 )
+from docpipe.storing.codec import COVERED_FIELDS, PARAGRAPH_FIELDS
 from test_serialize import classified_items, doc_infos, source_documents, text
 
 MODEL = "model-2024-01"
@@ -124,13 +123,31 @@ def item_rows(cat: Catalog) -> int:
     return cat._db.execute("SELECT count(*) FROM items").fetchone()[0]
 
 
+def store(cat: Catalog, result: DocumentResult, model: str, *, mtime_ns: int | None = None) -> None:
+    mtimes = None if mtime_ns is None else {result.source.path: mtime_ns}
+    cat.store_many([result], model, mtimes=mtimes)
+
+
+def stored(cat: Catalog, path: str, sha256: str) -> DocumentResult | None:
+    """The current stored result of ``path`` if it holds these bytes."""
+    found = [r for r in cat.results([path]) if r.document.sha256 == sha256]
+    return found[0] if found else None
+
+
+def missing(cat: Catalog) -> list[str]:
+    rows = cat._db.execute(
+        "SELECT path FROM documents WHERE missing_since IS NOT NULL ORDER BY path"
+    )
+    return [r[0] for r in rows]
+
+
 # -- storing and reading back ------------------------------------------------------------------
 
 
-def test_lookup_returns_exactly_what_was_stored(catalog: Catalog) -> None:
+def test_results_return_exactly_what_was_stored(catalog: Catalog) -> None:
     result = make_result("/inbox/市交通局/意见汇总.docx")
-    catalog.store(result, MODEL, mtime_ns=1)
-    assert catalog.lookup(result.source.path, result.document.sha256) == result
+    store(catalog, result, MODEL, mtime_ns=1)
+    assert stored(catalog, result.source.path, result.document.sha256) == result
 
 
 # Any result at all, with file names made of arbitrary bytes, as os.fsdecode presents them.
@@ -149,8 +166,8 @@ any_results = st.builds(
 @given(result=any_results)
 def test_any_result_round_trips(result: DocumentResult) -> None:
     with Catalog(":memory:") as cat:
-        cat.store(result, MODEL, mtime_ns=1)
-        assert cat.lookup(result.source.path, result.document.sha256) == result
+        store(cat, result, MODEL, mtime_ns=1)
+        assert stored(cat, result.source.path, result.document.sha256) == result
         assert cat.results() == [result]
         assert cat.stale_paths("other") == [result.source.path]
         assert cat.stale_paths(MODEL) == []
@@ -159,15 +176,15 @@ def test_any_result_round_trips(result: DocumentResult) -> None:
 @pytest.mark.parametrize("status", [DocStatus.REJECTED, DocStatus.DUPLICATE])
 def test_rejected_and_duplicate_files_round_trip(catalog: Catalog, status: DocStatus) -> None:
     result = make_result("/inbox/市交通局/旧文件.doc", status=status)
-    catalog.store(result, MODEL, mtime_ns=1)
-    assert catalog.lookup(result.source.path, result.document.sha256) == result
+    store(catalog, result, MODEL, mtime_ns=1)
+    assert stored(catalog, result.source.path, result.document.sha256) == result
 
 
-def test_lookup_needs_the_same_path_and_bytes(catalog: Catalog) -> None:
+def test_a_result_is_found_by_its_path_and_bytes(catalog: Catalog) -> None:
     result = make_result("/inbox/a.docx", "1" * 64)
-    catalog.store(result, MODEL, mtime_ns=1)
-    assert catalog.lookup("/inbox/a.docx", "2" * 64) is None
-    assert catalog.lookup("/inbox/b.docx", "1" * 64) is None
+    store(catalog, result, MODEL, mtime_ns=1)
+    assert stored(catalog, "/inbox/a.docx", "2" * 64) is None
+    assert stored(catalog, "/inbox/b.docx", "1" * 64) is None
 
 
 def test_odd_file_names_and_text_round_trip(catalog: Catalog) -> None:
@@ -177,12 +194,11 @@ def test_odd_file_names_and_text_round_trip(catalog: Catalog) -> None:
     odd = make_result(gbk, "1" * 64, texts=(f"见 {gbk}", "正常"), unit="县\udcff委")
     lookalike = make_result(literal, "2" * 64)  # a real name spelling the escape literally
     catalog.store_many([odd, lookalike], MODEL)
-    assert catalog.lookup(gbk, "1" * 64) == odd
-    assert catalog.lookup(literal, "2" * 64) == lookalike
+    assert stored(catalog, gbk, "1" * 64) == odd
+    assert stored(catalog, literal, "2" * 64) == lookalike
     # Ordered by the readable form, then by the raw bytes (none for the ordinary name).
     assert catalog.results() == [lookalike, odd]
     assert set(catalog.fingerprints()) == {gbk, literal}
-    assert catalog.seen_sha("1" * 64) == gbk
     # The readable column is valid UTF-8 for anyone opening the file with sqlite3.
     texts = [r[0] for r in catalog._db.execute("SELECT path FROM documents")]
     assert all(isinstance(t, str) for t in texts)
@@ -192,20 +208,20 @@ def test_odd_file_names_and_text_round_trip(catalog: Catalog) -> None:
 def test_names_that_no_file_system_makes_are_refused_cleanly(catalog: Catalog) -> None:
     weird = "/inbox/\ud800.docx"  # a lone high surrogate: os.fsdecode never produces one
     with pytest.raises(ValueError, match="not a file-system path"):
-        catalog.store(make_result(weird), MODEL, mtime_ns=1)
-    assert catalog.lookup(weird, "a" * 64) is None
+        store(catalog, make_result(weird), MODEL, mtime_ns=1)
+    assert stored(catalog, weird, "a" * 64) is None
     assert catalog.forget_missing([weird]) == []
     assert catalog.results() == []
 
 
 def test_a_changed_file_replaces_its_items(catalog: Catalog) -> None:
     path = "/inbox/a.docx"
-    catalog.store(make_result(path, "1" * 64, texts=("一", "二", "三")), MODEL, mtime_ns=1)
+    store(catalog, make_result(path, "1" * 64, texts=("一", "二", "三")), MODEL, mtime_ns=1)
     newer = make_result(path, "2" * 64, texts=("四",))
-    catalog.store(newer, MODEL, mtime_ns=2)
+    store(catalog, newer, MODEL, mtime_ns=2)
     assert item_rows(catalog) == 1
-    assert catalog.lookup(path, "1" * 64) is None
-    assert catalog.lookup(path, "2" * 64) == newer
+    assert stored(catalog, path, "1" * 64) is None
+    assert stored(catalog, path, "2" * 64) == newer
     assert catalog.results() == [newer]
     assert catalog.fingerprints() == {path: (4096, 2, "2" * 64)}
 
@@ -231,7 +247,7 @@ def test_results_of_given_paths_come_in_their_order(catalog: Catalog) -> None:
 
 def test_results_without_text_keep_items_and_info(catalog: Catalog) -> None:
     result = make_result("/inbox/a.docx")
-    catalog.store(result, MODEL, mtime_ns=1)
+    store(catalog, result, MODEL, mtime_ns=1)
     (light,) = catalog.results(with_text=False)
     assert light.items == result.items
     assert light.info == result.info
@@ -244,7 +260,7 @@ def test_results_without_text_keep_items_and_info(catalog: Catalog) -> None:
 def test_the_catalog_survives_reopening(tmp_path: Path) -> None:
     result = make_result("/inbox/a.docx")
     with Catalog(tmp_path / "c.sqlite") as cat:
-        cat.store(result, MODEL, mtime_ns=7)
+        store(cat, result, MODEL, mtime_ns=7)
     with Catalog(tmp_path / "c.sqlite") as cat:
         assert cat.results() == [result]
         assert cat.fingerprints()["/inbox/a.docx"] == (4096, 7, "a" * 64)
@@ -270,7 +286,7 @@ def test_numpy_numbers_from_the_classifier_are_stored_as_plain_numbers(catalog: 
             needs_review=np.bool_(False),
         ),
     )
-    catalog.store(dataclasses.replace(result, items=(noisy,)), MODEL, mtime_ns=1)
+    store(catalog, dataclasses.replace(result, items=(noisy,)), MODEL, mtime_ns=1)
     assert catalog.results() == [result]
 
 
@@ -283,7 +299,7 @@ def test_probabilities_keep_every_float_exactly(catalog: Catalog) -> None:
     )
     empty = dataclasses.replace(ci, prediction=dataclasses.replace(ci.prediction, probabilities={}))
     result = dataclasses.replace(result, items=(exact, empty))
-    catalog.store(result, MODEL, mtime_ns=1)
+    store(catalog, result, MODEL, mtime_ns=1)
     (back,) = catalog.results()
     assert back == result
     assert list(back.items[0].prediction.probabilities) == list(odd_numbers)  # order kept
@@ -292,7 +308,7 @@ def test_probabilities_keep_every_float_exactly(catalog: Catalog) -> None:
 def test_revision_moves_with_every_change_and_only_then(catalog: Catalog) -> None:
     first = catalog.revision()
     a = make_result("/inbox/a.docx")
-    catalog.store(a, MODEL, mtime_ns=1)
+    store(catalog, a, MODEL, mtime_ns=1)
     second = catalog.revision()
     assert second != first
     catalog.forget_missing(["/inbox/a.docx"])  # nothing changed
@@ -301,7 +317,7 @@ def test_revision_moves_with_every_change_and_only_then(catalog: Catalog) -> Non
     catalog.forget_missing([])
     third = catalog.revision()
     assert third != second
-    catalog.update_predictions("/inbox/a.docx", [ci.prediction for ci in a.items], "new")
+    catalog.update_predictions_many({"/inbox/a.docx": [ci.prediction for ci in a.items]}, "new")
     assert catalog.revision() not in (first, second, third)
 
 
@@ -349,32 +365,6 @@ def test_a_large_catalog_answers_quickly(catalog: Catalog) -> None:
     assert stored < 10, stored  # measured ~0.3 s
 
 
-# -- duplicates --------------------------------------------------------------------------------
-
-
-def test_seen_sha_gives_the_first_present_original(catalog: Catalog) -> None:
-    catalog.store(make_result("/inbox/b.docx", "1" * 64), MODEL, mtime_ns=1)
-    dup = make_result("/inbox/a.docx", "1" * 64, status=DocStatus.DUPLICATE)
-    catalog.store(dup, MODEL, mtime_ns=1)
-    assert catalog.seen_sha("1" * 64) == "/inbox/b.docx"
-    assert catalog.seen_sha("9" * 64) is None
-    catalog.forget_missing(["/inbox/a.docx"])
-    assert catalog.seen_sha("1" * 64) == "/inbox/a.docx"
-
-
-def test_seen_sha_is_by_path_not_by_arrival(catalog: Catalog) -> None:
-    catalog.store(make_result("/inbox/b.docx", "1" * 64), MODEL, mtime_ns=1)
-    catalog.store(make_result("/inbox/a.docx", "1" * 64), MODEL, mtime_ns=1)
-    assert catalog.seen_sha("1" * 64) == "/inbox/a.docx"
-
-
-def test_seen_text(catalog: Catalog) -> None:
-    catalog.store(make_result("/inbox/b.docx", "2" * 64, text_hash="t1"), MODEL, mtime_ns=1)
-    catalog.store(make_result("/inbox/a.docx", "1" * 64, text_hash="t1"), MODEL, mtime_ns=1)
-    assert catalog.seen_text("t1") == "/inbox/a.docx"
-    assert catalog.seen_text("t2") is None
-    assert catalog.seen_text("") is None
-
 
 # -- files leaving the inbox -------------------------------------------------------------------
 
@@ -385,19 +375,19 @@ def test_forget_missing_marks_but_keeps(catalog: Catalog) -> None:
     assert catalog.forget_missing(["/inbox/b.docx"]) == ["/inbox/a.docx"]
     assert catalog.forget_missing(["/inbox/b.docx"]) == []  # only newly gone files
     assert catalog.results() == [b]
-    assert catalog.missing() == ["/inbox/a.docx"]
-    assert catalog.lookup("/inbox/a.docx", "1" * 64) == a  # the row is kept
+    assert missing(catalog) == ["/inbox/a.docx"]
+    assert "/inbox/a.docx" in catalog.fingerprints()  # the row is kept
     assert catalog.stale_paths("other-model") == ["/inbox/b.docx"]
     catalog.forget_missing(["/inbox/a.docx", "/inbox/b.docx"])  # it came back
     assert catalog.results() == [a, b]
-    assert catalog.missing() == []
+    assert missing(catalog) == []
 
 
 def test_storing_a_file_again_clears_its_missing_mark(catalog: Catalog) -> None:
     a = make_result("/inbox/a.docx")
-    catalog.store(a, MODEL, mtime_ns=1)
+    store(catalog, a, MODEL, mtime_ns=1)
     catalog.forget_missing([])
-    catalog.store(a, MODEL, mtime_ns=1)
+    store(catalog, a, MODEL, mtime_ns=1)
     assert catalog.results() == [a]
 
 
@@ -406,11 +396,11 @@ def test_storing_a_file_again_clears_its_missing_mark(catalog: Catalog) -> None:
 
 def test_stale_items_are_reclassified_in_place(catalog: Catalog) -> None:
     a, b = make_result("/inbox/a.docx", "1" * 64), make_result("/inbox/b.docx", "2" * 64)
-    catalog.store(a, "old", mtime_ns=1)
-    catalog.store(b, "new", mtime_ns=1)
+    store(catalog, a, "old", mtime_ns=1)
+    store(catalog, b, "new", mtime_ns=1)
     assert catalog.stale_paths("new") == ["/inbox/a.docx"]
     fresh = [prediction("官僚主义", 0.7), prediction("其他", 0.4)]
-    catalog.update_predictions("/inbox/a.docx", fresh, "new")
+    catalog.update_predictions_many({"/inbox/a.docx": fresh}, "new")
     assert catalog.stale_paths("new") == []
     (updated, _) = catalog.results()
     assert [ci.prediction for ci in updated.items] == fresh
@@ -421,21 +411,21 @@ def test_stale_items_are_reclassified_in_place(catalog: Catalog) -> None:
     assert row.fetchone()[0] == "new"
 
 
-def test_update_predictions_checks_its_input(catalog: Catalog) -> None:
+def test_update_predictions_many_checks_its_input(catalog: Catalog) -> None:
     a = make_result("/inbox/a.docx")
-    catalog.store(a, "old", mtime_ns=1)
+    store(catalog, a, "old", mtime_ns=1)
     with pytest.raises(ValueError, match="2 stored items but 1 predictions"):
-        catalog.update_predictions("/inbox/a.docx", [prediction()], "new")
+        catalog.update_predictions_many({"/inbox/a.docx": [prediction()]}, "new")
     with pytest.raises(KeyError):
-        catalog.update_predictions("/inbox/nope.docx", [], "new")
+        catalog.update_predictions_many({"/inbox/nope.docx": []}, "new")
     b = make_result("/inbox/b.docx", "b" * 64)
-    catalog.store(b, "old", mtime_ns=1)
+    store(catalog, b, "old", mtime_ns=1)
     with pytest.raises(ValueError):  # one bad file: the other one is not updated either
         catalog.update_predictions_many(
             {"/inbox/b.docx": [ci.prediction for ci in b.items], "/inbox/a.docx": []}, "new"
         )
-    assert catalog.lookup("/inbox/a.docx", "a" * 64) == a
-    assert catalog.lookup("/inbox/b.docx", "b" * 64) == b
+    assert stored(catalog, "/inbox/a.docx", "a" * 64) == a
+    assert stored(catalog, "/inbox/b.docx", "b" * 64) == b
     assert catalog.stale_paths("new") == ["/inbox/a.docx", "/inbox/b.docx"]
 
 
@@ -452,10 +442,10 @@ def _unserialisable(result: DocumentResult) -> DocumentResult:
 
 def test_an_interrupted_store_leaves_the_previous_state(catalog: Catalog) -> None:
     old = make_result("/inbox/a.docx", "1" * 64)
-    catalog.store(old, MODEL, mtime_ns=1)
+    store(catalog, old, MODEL, mtime_ns=1)
     new = _unserialisable(make_result("/inbox/a.docx", "2" * 64, texts=("一", "二", "三")))
     with pytest.raises(TypeError):
-        catalog.store(new, MODEL, mtime_ns=2)
+        store(catalog, new, MODEL, mtime_ns=2)
     assert catalog.results() == [old]
     assert catalog.fingerprints() == {"/inbox/a.docx": (4096, 1, "1" * 64)}
     assert item_rows(catalog) == 2
@@ -467,7 +457,7 @@ def test_store_many_is_all_or_nothing(catalog: Catalog) -> None:
     with pytest.raises(TypeError):
         catalog.store_many([good, bad], MODEL)
     assert catalog.results() == []
-    catalog.store(good, MODEL, mtime_ns=1)  # the catalog is still usable
+    store(catalog, good, MODEL, mtime_ns=1)  # the catalog is still usable
     assert catalog.results() == [good]
 
 
@@ -552,7 +542,7 @@ def test_other_urls_are_rejected(url: str, message: str) -> None:
 
 def test_catalog_opens_a_url_and_rejects_other_schemes(tmp_path: Path) -> None:
     with Catalog(f"sqlite:///{tmp_path}/sub/c.sqlite") as cat:
-        cat.store(make_result("/inbox/a.docx"), MODEL, mtime_ns=1)
+        store(cat, make_result("/inbox/a.docx"), MODEL, mtime_ns=1)
     assert (tmp_path / "sub" / "c.sqlite").exists()
     with pytest.raises(CatalogError, match="unsupported"):
         Catalog("postgresql://localhost/docpipe")
@@ -612,7 +602,7 @@ def test_threads_can_share_a_catalog(catalog: Catalog) -> None:
     def work(n: int) -> None:
         try:
             for k in range(10):
-                catalog.store(make_result(f"/inbox/{n}-{k}.docx", f"{n}{k}" * 32), MODEL)
+                store(catalog, make_result(f"/inbox/{n}-{k}.docx", f"{n}{k}" * 32), MODEL)
                 catalog.fingerprints()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

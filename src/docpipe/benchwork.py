@@ -141,7 +141,7 @@ def pipeline_chunk(
     time (once per process, then zeros), the worker's peak RSS in KiB and the characters read.
     """
     from docpipe.running import process as pipeline
-    from docpipe.storing.catalog import encode_result
+    from docpipe.storing.codec import encode_result
 
     if not _worker.get("timed"):
         start_pipeline_worker(model)

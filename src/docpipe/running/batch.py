@@ -22,7 +22,8 @@ from docpipe.reading.inbox import Inbox, scan_inbox
 from docpipe.records import RunReport
 from docpipe.running import process as pipeline
 from docpipe.storing import incremental
-from docpipe.storing.catalog import Catalog, StoredRows, catalog_path
+from docpipe.storing.catalog import Catalog, catalog_path
+from docpipe.storing.codec import StoredRows
 from docpipe.taxonomy import load_taxonomy
 
 __all__ = ["plan", "reclassify", "record", "run_local", "write"]

@@ -32,7 +32,7 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
-from docpipe.storing.catalog import StoredRows, encode_result
+from docpipe.storing.codec import StoredRows, encode_result
 from docpipe.understanding.doctype import describe_document
 from docpipe.understanding.items import split_items
 

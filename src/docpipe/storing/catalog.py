@@ -12,51 +12,44 @@ new one, never a mix.  The schema is versioned with ``PRAGMA user_version``.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from docpipe.records import (
-    ClassifiedItem,
-    DocInfo,
-    DocStatus,
-    DocumentResult,
-    ErrorCode,
-    InboxFile,
-    Item,
-    Paragraph,
-    Prediction,
-    SourceDocument,
-    Table,
+from docpipe.records import DocumentResult, Prediction
+from docpipe.storing.codec import (
+    DOC_COLUMNS,
+    ITEM_COLUMNS,
+    ITEM_MARKS,
+    PREDICTION_COLUMNS,
+    StoredRows,
+    decode_result,
+    encode_result,
+    path_from,
+    path_key,
+    prediction_values,
+    storable,
+    storable_values,
+    stored_text,
 )
-from docpipe.serialize import dumps_value, from_dict, to_dict
 
 __all__ = [
     "DEFAULT_FILENAME",
     "SCHEMA_VERSION",
     "Catalog",
     "CatalogError",
-    "StoredRows",
     "catalog_path",
-    "encode_result",
     "parse_catalog_url",
 ]
 
 DEFAULT_FILENAME = "catalog.sqlite"
 SCHEMA_VERSION = 1
-
-# SourceDocument fields kept in the compressed ``body`` column rather than in columns of their own;
-# paragraphs, the bulk of it, as plain lists in PARAGRAPH_FIELDS order (faster to read back).
-BODY_FIELDS = ("paragraphs", "tables", "headers", "footers", "footnotes", "endnotes", "comments")
-PARAGRAPH_FIELDS = ("text", "style", "numbering", "level", "table")
 
 _SCHEMA_V1 = """
 CREATE TABLE documents (
@@ -125,21 +118,8 @@ CREATE VIEW current_items AS
 # Schema scripts by the version they produce; a new version appends an ALTER script here.
 _MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
 
-_DOC_COLUMNS = (
-    "relpath, unit, doc_path, sha256, text_hash, size, status, error_code, message, duplicate_of,"
-    " flags, has_info, doc_type, doc_type_confidence, info_unit, unit_source, unit_known, title"
-)
-_PREDICTION_COLUMNS = (
-    "label, merged_label, prob_labels, prob_values, needs_review, secondary, terms"
-)
-_ITEM_COLUMNS = (
-    "path, unit, doc_type, item_index, text, heading_path, locator, fields, hint, "
-    + _PREDICTION_COLUMNS
-)
-_ITEM_MARKS = ", ".join("?" * (3 + len(_ITEM_COLUMNS.split(","))))
-
 # Insert a document row, or update it in place (keeping its id) when its path is already known.
-_UPSERT_COLUMNS = (*(c.strip() for c in _DOC_COLUMNS.split(",")), "body", "mtime_ns")
+_UPSERT_COLUMNS = (*(c.strip() for c in DOC_COLUMNS.split(",")), "body", "mtime_ns")
 _UPSERT_DOCUMENT = (
     f"INSERT INTO documents (path, path_raw, odd, {', '.join(_UPSERT_COLUMNS)}, model_version,"
     f" processed_at) VALUES ({', '.join('?' * (len(_UPSERT_COLUMNS) + 5))})"
@@ -147,24 +127,6 @@ _UPSERT_DOCUMENT = (
     + ", ".join(f"{c} = excluded.{c}" for c in ("odd", *_UPSERT_COLUMNS, "model_version"))
     + ", processed_at = excluded.processed_at, missing_since = NULL RETURNING id"
 )
-
-# The record fields the columns above hold; a test checks that no record field is left out.
-COVERED_FIELDS: Mapping[type, frozenset[str]] = {
-    InboxFile: frozenset({"path", "relpath", "unit"}),
-    SourceDocument: frozenset(
-        {"path", "sha256", "status", "error_code", "message", "text_hash", "size", "flags"}
-        | {"duplicate_of", *BODY_FIELDS}
-    ),
-    DocInfo: frozenset(
-        {"doc_type", "doc_type_confidence", "unit", "unit_source", "unit_known", "title"}
-    ),
-    Item: frozenset(
-        {"path", "unit", "doc_type", "index", "text", "heading_path", "locator", "fields", "hint"}
-    ),
-    Prediction: frozenset(
-        {"label", "probabilities", "merged_label", "needs_review", "secondary", "terms"}
-    ),
-}
 
 _IN_CHUNK = 400  # values per "IN (...)" list: far below SQLite's limit on parameters
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
@@ -310,50 +272,6 @@ class Catalog:
 
     # -- questions -----------------------------------------------------------------------------
 
-    def lookup(self, path: str, sha256: str) -> DocumentResult | None:
-        """The stored result for this file if these exact bytes (path and sha256) were processed.
-
-        A file marked missing is found too: it may have come back unchanged.
-        """
-        try:
-            key, raw = _path_key(path)
-        except ValueError:
-            return None  # not a file-system name, so never stored
-        with self._read() as db:
-            row = db.execute(
-                f"SELECT id, path, path_raw, odd, {_DOC_COLUMNS}, body FROM documents"
-                " WHERE path = ? AND path_raw = ? AND sha256 = ?",
-                (key, raw, _put(sha256)),
-            ).fetchone()
-            if row is None:
-                return None
-            items = db.execute(
-                f"SELECT doc_id, odd, {_ITEM_COLUMNS} FROM items WHERE doc_id = ? ORDER BY pos",
-                (row[0],),
-            ).fetchall()
-        return _result(row, items, {}, with_text=True)
-
-    def seen_sha(self, sha256: str) -> str | None:
-        """The first present path stored with these bytes (duplicate detection), or None.
-
-        "First" is an original before a file already marked duplicate, then by path, so that
-        reruns agree whatever order files were processed in.
-        """
-        return self._first_path("sha256", sha256)
-
-    def seen_text(self, text_hash: str) -> str | None:
-        """The first present path whose extracted text had this hash (as seen_sha), or None."""
-        return self._first_path("text_hash", text_hash) if text_hash else None
-
-    def _first_path(self, column: str, value: str) -> str | None:
-        with self._read() as db:
-            row = db.execute(
-                f"SELECT path, path_raw FROM documents WHERE {column} = ?"
-                " AND missing_since IS NULL ORDER BY status = ?, path, path_raw LIMIT 1",
-                (_put(value), DocStatus.DUPLICATE.value),
-            ).fetchone()
-        return None if row is None else _path_from(row[0], row[1])
-
     def fingerprints(self) -> dict[str, tuple[int, int, str]]:
         """path -> (size, mtime_ns, sha256) of every stored file, in one query.
 
@@ -364,7 +282,7 @@ class Catalog:
                 "SELECT path, path_raw, size, mtime_ns, sha256, odd FROM documents"
             ).fetchall()
         return {
-            _path_from(p, raw): (size, mtime, _get(sha) if odd else sha)
+            path_from(p, raw): (size, mtime, stored_text(sha) if odd else sha)
             for p, raw, size, mtime, sha, odd in rows
         }
 
@@ -383,7 +301,7 @@ class Catalog:
         out as well (statuses, types and units of every file, for a few kilobytes each).
         """
         body = "body" if with_text else "X''"
-        columns = f"id, path, path_raw, odd, {_DOC_COLUMNS}, {body}"
+        columns = f"id, path, path_raw, odd, {DOC_COLUMNS}, {body}"
         with self._read() as db:
             if paths is None:
                 docs = db.execute(
@@ -397,7 +315,9 @@ class Catalog:
         for row in item_rows:
             by_doc.setdefault(row[0], []).append(row)
         memo: dict[str, Any] = {}  # decoded label lists and heading paths, shared (immutable)
-        return [_result(doc, by_doc.get(doc[0], ()), memo, with_text=with_text) for doc in docs]
+        return [
+            decode_result(doc, by_doc.get(doc[0], ()), memo, with_text=with_text) for doc in docs
+        ]
 
     @staticmethod
     def _documents(
@@ -406,7 +326,7 @@ class Catalog:
         keys = []
         for path in paths:
             with suppress(ValueError):  # not a file-system name, so never stored
-                keys.append(_path_key(path))
+                keys.append(path_key(path))
         found: dict[tuple[str, bytes], tuple[Any, ...]] = {}
         for start in range(0, len(keys), _IN_CHUNK):
             chunk = keys[start:start + _IN_CHUNK]
@@ -425,20 +345,11 @@ class Catalog:
         for start in range(0, len(doc_ids), _IN_CHUNK):
             chunk = doc_ids[start:start + _IN_CHUNK]
             rows += db.execute(
-                f"SELECT doc_id, odd, {_ITEM_COLUMNS} FROM items"
+                f"SELECT doc_id, odd, {ITEM_COLUMNS} FROM items"
                 f" WHERE doc_id IN ({', '.join('?' * len(chunk))}) ORDER BY doc_id, pos",
                 chunk,
             ).fetchall()
         return rows
-
-    def missing(self) -> list[str]:
-        """Paths marked as gone from the inbox, ordered by path."""
-        with self._read() as db:
-            rows = db.execute(
-                "SELECT path, path_raw FROM documents WHERE missing_since IS NOT NULL"
-                " ORDER BY path, path_raw"
-            ).fetchall()
-        return [_path_from(p, raw) for p, raw in rows]
 
     def revision(self) -> int:
         """A number that changes with every write: equal numbers mean an unchanged catalog.
@@ -454,22 +365,11 @@ class Catalog:
             rows = db.execute(
                 "SELECT path, path_raw FROM documents"
                 " WHERE missing_since IS NULL AND model_version != ? ORDER BY path, path_raw",
-                (_put(model_version),),
+                (storable(model_version),),
             ).fetchall()
-        return [_path_from(p, raw) for p, raw in rows]
+        return [path_from(p, raw) for p, raw in rows]
 
     # -- changes -------------------------------------------------------------------------------
-
-    def store(
-        self, result: DocumentResult, model_version: str, *, mtime_ns: int | None = None
-    ) -> None:
-        """Record one file's result, replacing whatever was stored for its path (items too).
-
-        ``mtime_ns`` should come from a stat taken *before* the file was read; without it the
-        file is stat-ed now, and a size that no longer matches makes the next run hash it again.
-        """
-        mtimes = None if mtime_ns is None else {result.source.path: mtime_ns}
-        self.store_many([result], model_version, mtimes=mtimes)
 
     def store_many(
         self,
@@ -498,22 +398,17 @@ class Catalog:
             if stored:
                 _bump(db)
 
-    def update_predictions(
-        self, path: str, predictions: Sequence[Prediction], model_version: str
-    ) -> None:
-        """Replace the labels of a stored file's items (in stored order) without re-reading it."""
-        self.update_predictions_many({path: predictions}, model_version)
-
     def update_predictions_many(
         self, predictions: Mapping[str, Sequence[Prediction]], model_version: str
     ) -> None:
-        """``update_predictions`` for many files in one transaction: all of them, or none."""
+        """Replace the labels of stored files' items (in stored order) without re-reading them, in
+        one transaction: all of them, or none."""
         memo: dict[tuple[str, ...], str] = {}
-        marks = ", ".join("?" * len(_PREDICTION_COLUMNS.split(",")))
+        marks = ", ".join("?" * len(PREDICTION_COLUMNS.split(",")))
         now = _now()
         with self._write() as db:
             for path, new in predictions.items():
-                key, raw = _path_key(path)
+                key, raw = path_key(path)
                 row = db.execute(
                     "SELECT id, (SELECT count(*) FROM items WHERE doc_id = documents.id)"
                     " FROM documents WHERE path = ? AND path_raw = ?",
@@ -527,18 +422,18 @@ class Catalog:
                         f"{path!r} has {count} stored items but {len(new)} predictions"
                     )
                 db.executemany(
-                    f"UPDATE items SET ({_PREDICTION_COLUMNS}) = ({marks}), odd = odd OR ?"
+                    f"UPDATE items SET ({PREDICTION_COLUMNS}) = ({marks}), odd = odd OR ?"
                     " WHERE doc_id = ? AND pos = ?",
                     (
                         (*texts, odd, doc_id, pos)
                         for pos, (texts, odd) in enumerate(
-                            _texts(_prediction_values(p, memo)) for p in new
+                            storable_values(prediction_values(p, memo)) for p in new
                         )
                     ),
                 )
                 db.execute(
                     "UPDATE documents SET model_version = ?, processed_at = ? WHERE id = ?",
-                    (_put(model_version), now, doc_id),
+                    (storable(model_version), now, doc_id),
                 )
             if predictions:
                 _bump(db)
@@ -551,7 +446,7 @@ class Catalog:
         present = set()
         for p in present_paths:
             with suppress(ValueError):  # not a file-system name, so never stored
-                present.add(_path_key(p))
+                present.add(path_key(p))
         now = _now()
         with self._write() as db:
             rows = db.execute(
@@ -567,52 +462,19 @@ class Catalog:
             db.executemany("UPDATE documents SET missing_since = NULL WHERE id = ?", back)
             if gone or back:
                 _bump(db)
-        return [_path_from(p, raw) for _, p, raw in gone]
-
-
-# -- rows <-> records --------------------------------------------------------------------------
-
-
-class StoredRows(NamedTuple):
-    """One result as the catalog's rows: what ``encode_result`` makes and ``store_rows`` takes.
-
-    Plain tuples, strings and bytes: workers encode their results and send these (cheap to
-    pickle) instead of the records, so the process holding the catalog only inserts them.
-    """
-
-    path: str
-    size: int
-    odd: int  # 1: some document text column holds lone surrogates as a BLOB
-    document: tuple[Any, ...]  # _DOC_COLUMNS values
-    body: bytes
-    items: tuple[tuple[Any, ...], ...]  # (odd, *_ITEM_COLUMNS values) per item, in order
-
-
-def encode_result(result: DocumentResult) -> StoredRows:
-    """The catalog rows of one result (without model version, mtime and time of storing)."""
-    path = result.source.path
-    texts, odd = _texts(_document_values(result))
-    memo: dict[tuple[str, ...], str] = {}
-    return StoredRows(
-        path,
-        result.document.size,
-        odd,
-        tuple(texts),
-        _body(result.document),
-        tuple(tuple(_item_row(ci, path, memo)) for ci in result.items),
-    )
+        return [path_from(p, raw) for _, p, raw in gone]
 
 
 def _store_one(
     db: sqlite3.Connection, rows: StoredRows, model_version: str, mtime_ns: int, now: str
 ) -> None:
     """Upsert the document row, then replace its items (inside the caller's transaction)."""
-    key, raw = _path_key(rows.path)
-    row = (key, raw, rows.odd, *rows.document, rows.body, mtime_ns, _put(model_version), now)
+    key, raw = path_key(rows.path)
+    row = (key, raw, rows.odd, *rows.document, rows.body, mtime_ns, storable(model_version), now)
     doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
     db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
     db.executemany(
-        f"INSERT INTO items (doc_id, pos, odd, {_ITEM_COLUMNS}) VALUES ({_ITEM_MARKS})",
+        f"INSERT INTO items (doc_id, pos, odd, {ITEM_COLUMNS}) VALUES ({ITEM_MARKS})",
         ((doc_id, pos, *item) for pos, item in enumerate(rows.items)),
     )
 
@@ -645,231 +507,3 @@ def _mtime_of(rows: StoredRows, mtimes: Mapping[str, int] | None) -> int:
     return st.st_mtime_ns if st.st_size == rows.size else -1
 
 
-def _path_key(path: str) -> tuple[str, bytes]:
-    """The (readable text, raw bytes) key of a path; raw is empty when the text is exact."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            raw = path.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError as exc:
-            raise ValueError(f"not a file-system path: {path!r}") from exc
-        if raw.decode("utf-8", "surrogateescape") != path:
-            raise ValueError(f"not a file-system path: {path!r}") from None
-        return raw.decode("utf-8", "backslashreplace"), raw
-    return path, b""
-
-
-def _path_from(text: str, raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape") if raw else text
-
-
-def _put(value: str) -> str | bytes:
-    """A string SQLite can store: lone surrogates cannot be UTF-8, so such text goes as a BLOB."""
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogatepass")
-    return value
-
-
-def _get(value: Any) -> Any:
-    return value.decode("utf-8", "surrogatepass") if type(value) is bytes else value
-
-
-def _texts(values: Sequence[Any]) -> tuple[list[Any], int]:
-    """Column values with strings made storable, and 1 if any needed the BLOB form."""
-    out = [_put(v) if isinstance(v, str) else v for v in values]
-    odd = any(type(v) is bytes for v in out)
-    return out, int(odd)
-
-
-def _json_tuple(values: tuple[str, ...], memo: dict[tuple[str, ...], str]) -> str:
-    # Items of a document share heading paths, and all items share the label list.
-    text = memo.get(values)
-    if text is None:
-        text = memo[values] = dumps_value(list(values))
-    return text
-
-
-def _tuple_from(text: str, memo: dict[str, Any]) -> tuple[str, ...]:
-    value = memo.get(text)
-    if value is None:
-        value = memo[text] = tuple(json.loads(text))
-    return value
-
-
-def _document_values(result: DocumentResult) -> list[Any]:
-    doc, info, source = result.document, result.info, result.source
-    return [
-        source.relpath,
-        source.unit,
-        None if doc.path == source.path else doc.path,
-        doc.sha256,
-        doc.text_hash,
-        int(doc.size),
-        doc.status.value,
-        None if doc.error_code is None else doc.error_code.value,
-        doc.message,
-        doc.duplicate_of,
-        dumps_value(list(doc.flags)),
-        int(info is not None),
-        *(
-            (None,) * 6
-            if info is None
-            else (
-                info.doc_type,
-                float(info.doc_type_confidence),
-                info.unit,
-                info.unit_source,
-                int(info.unit_known),
-                info.title,
-            )
-        ),
-    ]
-
-
-def _body(doc: SourceDocument) -> bytes:
-    """The document's text parts as compressed JSON; empty for a file without text."""
-    data: dict[str, Any] = {}
-    if doc.paragraphs:
-        data["paragraphs"] = [[getattr(p, f) for f in PARAGRAPH_FIELDS] for p in doc.paragraphs]
-    if doc.tables:
-        data["tables"] = [to_dict(t) for t in doc.tables]
-    for name in BODY_FIELDS[2:]:
-        if getattr(doc, name):
-            data[name] = list(getattr(doc, name))
-    return zlib.compress(dumps_value(data).encode("utf-8"), 6) if data else b""
-
-
-def _prediction_values(p: Prediction, memo: dict[tuple[str, ...], str]) -> list[Any]:
-    return [
-        p.label,
-        p.merged_label,
-        _json_tuple(tuple(p.probabilities), memo),
-        # repr of a float reads back to the same float; float() also unwraps numpy scalars
-        ",".join([repr(float(v)) for v in p.probabilities.values()]),
-        int(bool(p.needs_review)),
-        p.secondary,
-        _json_tuple(tuple(p.terms), memo),
-    ]
-
-
-def _item_row(ci: ClassifiedItem, doc_path: str, memo: dict[tuple[str, ...], str]) -> list[Any]:
-    it = ci.item
-    values = [
-        None if it.path == doc_path else it.path,
-        it.unit,
-        it.doc_type,
-        int(it.index),
-        it.text,
-        _json_tuple(tuple(it.heading_path), memo),
-        it.locator,
-        dumps_value(dict(it.fields)) if it.fields else "{}",
-        it.hint,
-        *_prediction_values(ci.prediction, memo),
-    ]
-    texts, odd = _texts(values)
-    return [odd, *texts]
-
-
-def _item(row: Sequence[Any], doc_path: str, memo: dict[str, Any]) -> ClassifiedItem:
-    """A ClassifiedItem from (doc_id, odd, *_ITEM_COLUMNS)."""
-    if row[1]:
-        row = [_get(v) for v in row]
-    (_, _, path, unit, doc_type, index, text, heading, locator, fields_, hint,
-     label, merged, prob_labels, prob_values, review, secondary, terms) = row  # fmt: skip
-    item = Item(
-        path=doc_path if path is None else path,
-        unit=unit,
-        doc_type=doc_type,
-        index=index,
-        text=text,
-        heading_path=_tuple_from(heading, memo),
-        locator=locator,
-        fields={} if fields_ == "{}" else json.loads(fields_),
-        hint=hint,
-    )
-    probabilities = (
-        dict(zip(_tuple_from(prob_labels, memo), map(float, prob_values.split(",")), strict=True))
-        if prob_values
-        else {}
-    )
-    prediction = Prediction(
-        label=label,
-        probabilities=probabilities,
-        merged_label=merged,
-        needs_review=bool(review),
-        secondary=secondary,
-        terms=_tuple_from(terms, memo),
-    )
-    return ClassifiedItem(item=item, prediction=prediction)
-
-
-def _paragraphs(rows: list[list[Any]]) -> tuple[Paragraph, ...]:
-    return tuple(
-        Paragraph(
-            text=text,
-            style=style,
-            numbering=numbering,
-            level=level,
-            table=None if table is None else tuple(table),
-        )
-        for text, style, numbering, level, table in rows
-    )
-
-
-def _result(
-    row: Sequence[Any],
-    item_rows: Sequence[Sequence[Any]],
-    memo: dict[str, Any],
-    *,
-    with_text: bool,
-) -> DocumentResult:
-    """A DocumentResult from (id, path, path_raw, odd, *_DOC_COLUMNS, body) and its item rows."""
-    path = _path_from(row[1], row[2])
-    body_blob = row[-1]
-    if row[3]:  # path_raw and body are genuine BLOBs; other BLOBs are odd text
-        row = [*row[:4], *(_get(v) for v in row[4:-1])]
-    (_, _, _, _, relpath, unit, doc_path, sha256, text_hash, size, status, error_code, message,
-     duplicate_of, flags, has_info, doc_type, confidence, info_unit, unit_source, unit_known,
-     title) = row[:22]  # fmt: skip
-    body: dict[str, Any] = {}
-    if with_text and body_blob:
-        body = json.loads(zlib.decompress(body_blob))
-    document = SourceDocument(
-        path=path if doc_path is None else doc_path,
-        sha256=sha256,
-        status=DocStatus(status),
-        paragraphs=_paragraphs(body.get("paragraphs", [])),
-        tables=tuple(from_dict(Table, t) for t in body.get("tables", ())),
-        error_code=None if error_code is None else ErrorCode(error_code),
-        message=message,
-        text_hash=text_hash,
-        size=size,
-        headers=tuple(body.get("headers", ())),
-        footers=tuple(body.get("footers", ())),
-        footnotes=tuple(body.get("footnotes", ())),
-        endnotes=tuple(body.get("endnotes", ())),
-        comments=tuple(body.get("comments", ())),
-        flags=_tuple_from(flags, memo),
-        duplicate_of=duplicate_of,
-    )
-    info = None
-    if has_info:
-        info = DocInfo(
-            doc_type=doc_type,
-            doc_type_confidence=confidence,
-            unit=info_unit,
-            unit_source=unit_source,
-            unit_known=bool(unit_known),
-            title=title,
-        )
-    return DocumentResult(
-        source=InboxFile(path=path, relpath=relpath, unit=unit),
-        document=document,
-        info=info,
-        items=tuple(_item(r, path, memo) for r in item_rows),
-    )

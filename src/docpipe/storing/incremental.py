@@ -25,7 +25,8 @@ from docpipe.fsutil import atomic_write_bytes, atomic_write_text
 from docpipe.reading.inbox import Inbox
 from docpipe.records import InboxFile
 from docpipe.settings import config_path
-from docpipe.storing.catalog import Catalog, StoredRows
+from docpipe.storing.catalog import Catalog
+from docpipe.storing.codec import StoredRows
 
 STATE_FILE = ".docpipe-state.json"
 HISTORY = "history"
