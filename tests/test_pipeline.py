@@ -11,7 +11,9 @@ from conftest import write_docx
 from docpipe.reading.inbox import scan_inbox
 from docpipe.records import DocStatus
 from docpipe.running import batch as steps
+from docpipe.running import pool
 from docpipe.running import process as pipeline
+from docpipe.understanding.duplicates import mark_duplicates
 
 
 def _run(inbox_dir: Path, out: Path) -> None:
@@ -79,7 +81,7 @@ def test_duplicates_are_counted_once_under_the_first_file(small_inbox: Path) -> 
     original = small_inbox / "自治区财政厅" / "意见建议汇总表.docx"
     shutil.copy(original, small_inbox / "自治区教育厅" / "意见建议汇总表(1).docx")
     found = scan_inbox(small_inbox)
-    results = pipeline.mark_duplicates(pipeline.process_files(found.files, found.units))
+    results = mark_duplicates(pipeline.process_files(found.files, found.units))
     dup = [r for r in results if r.document.status is DocStatus.DUPLICATE]
     assert [(r.source.relpath, r.document.duplicate_of) for r in dup] == [
         ("自治区财政厅/意见建议汇总表.docx", "自治区教育厅/意见建议汇总表(1).docx")
@@ -114,12 +116,12 @@ def test_parallel_workers_give_the_same_results(small_inbox: Path) -> None:
 def test_batches_of_a_run_share_one_worker_pool(small_inbox: Path) -> None:
     found = scan_inbox(small_inbox)
     pipeline.process_files(found.files, found.units, workers=2)
-    pools = dict(pipeline._pools)
+    pools = dict(pool._pools)
     again = pipeline.process_files(found.files, found.units, workers=2)
-    assert pipeline._pools == pools and len(pools) == 1  # no new workers started
+    assert pool._pools == pools and len(pools) == 1  # no new workers started
     assert sum(r.document.ok for r in again) == 4
-    pipeline.shutdown_pools()
-    assert not pipeline._pools
+    pool.shutdown_pools()
+    assert not pool._pools
 
 
 def test_units_send_back_only_the_review_items_the_dashboard_lists(
@@ -137,3 +139,23 @@ def test_units_send_back_only_the_review_items_the_dashboard_lists(
     assert page == (tmp_path / "few" / "dashboard.html").read_text("utf-8")
     queue = (tmp_path / "all" / "review_queue.jsonl").read_text("utf-8").splitlines()
     assert f"需人工研判的条目（{len(queue)}条）" in page and len(queue) > 1
+
+
+def test_the_stage_clock_sees_every_stage_of_every_file(small_inbox: Path) -> None:
+    from contextlib import contextmanager
+
+    from docpipe.classifying.predict import load_classifier
+
+    seen: list[str] = []
+
+    @contextmanager
+    def clock(stage: str):  # type: ignore[no-untyped-def]
+        seen.append(stage)
+        yield
+
+    found = scan_inbox(small_inbox)
+    results = pipeline.process_chunk(found.files, found.units, load_classifier(None), clock=clock)
+    ok = sum(r.document.ok for r in results)
+    assert seen.count("read") == len(found.files)
+    assert seen.count("describe") == seen.count("split") == ok
+    assert seen.count("classify") == 1  # the chunk's items in one call

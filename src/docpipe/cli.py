@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docpipe.settings import DEFAULT_BATCH_SIZE, default_workers
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
@@ -26,9 +28,7 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # the benchmark parses its own options (and its --help)
-        from docpipe import bench
-
-        return int(bench.main(argv[1:]) or EXIT_OK)
+        return _bench(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -71,10 +71,11 @@ def _run(args: argparse.Namespace) -> int:
     from docpipe_flows import flow as docpipe_flow
 
     from docpipe.outputs.report import format_report
+    from docpipe.running.batch import Hooks
     from docpipe.taxonomy import load_taxonomy
 
     if sys.stderr.isatty() and not args.quiet:
-        docpipe_flow.progress_callback = _progress_bar
+        docpipe_flow.hooks = Hooks(progress=_progress_bar)
     report = docpipe_flow.run(
         str(inbox),
         str(out),
@@ -239,6 +240,19 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
+def _bench(argv: Sequence[str]) -> int:
+    """The region-scale benchmark lives in the checkout (benchmarks/), not in the library."""
+    script = Path.cwd() / "benchmarks" / "bench.py"
+    if not script.is_file():
+        print("docpipe bench 需在 docpipe 源代码目录中运行（找不到 benchmarks/bench.py）。\n"
+              "docpipe bench runs from a docpipe checkout: benchmarks/bench.py not found here.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    import subprocess
+
+    return subprocess.call([sys.executable, str(script), *argv])
+
+
 def _progress_bar(done: int, total: int) -> None:
     """A one-line progress bar on the terminal (stderr), redrawn after each batch."""
     width = 30
@@ -328,9 +342,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--model", help="model file (default: models/classifier.skops, trained on first use)"
     )
-    run.add_argument("--workers", type=int, default=1,
-                     help="processes for reading, classifying and writing the units' outputs")
-    run.add_argument("--batch-size", type=int, default=500, help="documents per flow task")
+    run.add_argument("--workers", type=int, default=default_workers(),
+                     help="processes for reading, classifying and writing the units' outputs "
+                     "(default: the CPUs this process may use, %(default)s here)")
+    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                     help="documents per flow task")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
         "--as-of",
@@ -357,7 +373,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", required=True)
     serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 every night)")
     serve.add_argument("--name", default="nightly", help="deployment name")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=default_workers())
     serve.add_argument("--dask-address", help="run the scheduled runs on this Dask cluster")
     serve.set_defaults(handler=_serve)
 

@@ -34,3 +34,14 @@ def cache_dir() -> Path:
     path = Path(os.environ.get("DOCPIPE_CACHE_DIR", REPO_DIR / ".cache"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+DEFAULT_BATCH_SIZE = 500  # files per batch: each batch is one flow task and one transaction
+
+
+def default_workers() -> int:
+    """The CPUs this process may use (its affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from docpipe.fsutil import atomic_writer, remove_stale_temps
+from docpipe.memory import release_memory
 from docpipe.outputs.dashboard import REVIEW_LIMIT
 from docpipe.outputs.drafts import write_region_outputs, write_unit_outputs
 from docpipe.outputs.report import (
@@ -41,9 +43,10 @@ from docpipe.records import (
     UnitInfo,
     UnitSummary,
 )
-from docpipe.running import process as pipeline
 from docpipe.storing.catalog import Catalog
 from docpipe.taxonomy import Taxonomy
+from docpipe.understanding.duplicates import mark_duplicates
+from docpipe.understanding.units import unit_of, unit_order
 
 __all__ = ["write_outputs"]
 
@@ -85,21 +88,21 @@ def write_outputs(
     *,
     previous: Path | None = None,
     today: date | None = None,
-    workers: int = 1,
-    model: Path | None = None,
+    executor: Executor | None = None,
 ) -> RunReport:
     """Write every output of the inbox's files, as stored in ``catalog``, under ``out_dir``.
 
     Each file is written atomically; the run report comes last.  ``previous`` is the
     progress.json to compare with; ``today`` dates the drafts and decides which deadlines have
-    passed (default: today).  ``workers`` > 1 writes the units on the worker pool of ``model``.
+    passed (default: today).  With an ``executor`` (the run's worker pool) the units are written in
+    parallel, each worker opening the catalog itself.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     light = _light_results(inbox, catalog)
     jobs = _unit_jobs(out_dir, inbox, light, taxonomy, today)
     try:
-        done = _run_jobs(jobs, catalog, workers, model)
+        done = _run_jobs(jobs, catalog, executor)
         outputs = write_run_files(out_dir, inbox, _stitched(light, jobs, done))
     finally:
         for job in jobs:
@@ -158,7 +161,7 @@ def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
     lost = len(files) - len(stored)
     if lost:  # every file is recorded before the outputs are written: a defect if not
         raise RuntimeError(f"{lost} inbox files have no result in the catalog {catalog.path}")
-    return pipeline.mark_duplicates([replace(r, source=files[r.source.path]) for r in stored])
+    return mark_duplicates([replace(r, source=files[r.source.path]) for r in stored])
 
 
 def _stitched(
@@ -188,10 +191,10 @@ def _unit_jobs(
     today: date | None,
 ) -> list[UnitJob]:
     """One job per unit of units.csv (also those that sent nothing), per unknown folder, and
-    one for files placed directly under the inbox; in the order of ``pipeline.unit_order``."""
+    one for files placed directly under the inbox; in the order of ``units.unit_order``."""
     by_unit: dict[str, list[DocumentResult]] = {name: [] for name in inbox.units}
     for r in light:
-        by_unit.setdefault(pipeline.unit_of(r), []).append(r)
+        by_unit.setdefault(unit_of(r), []).append(r)
     rules = load_review_rules()
     checked = {*rules.approval_doc_types, *rules.study_doc_types, *rules.rectification_doc_types}
     jobs = [
@@ -210,20 +213,19 @@ def _unit_jobs(
         )
         for n, (name, results) in enumerate(by_unit.items())
     ]
-    order = pipeline.unit_order(inbox)
+    order = unit_order(inbox.units)
     return sorted(jobs, key=lambda job: order(job.unit))
 
 
 def _run_jobs(
-    jobs: Sequence[UnitJob], catalog: Catalog, workers: int, model: Path | None
+    jobs: Sequence[UnitJob], catalog: Catalog, executor: Executor | None
 ) -> list[UnitDone]:
     location = catalog.path
-    if workers <= 1 or len(jobs) < 2 or not isinstance(location, Path):
+    if executor is None or len(jobs) < 2 or not isinstance(location, Path):
         return [write_unit(job, catalog) for job in jobs]
     # the biggest units first, so that no worker is left with a large one at the end
     by_size = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].files))
-    pool = pipeline.worker_pool(workers, model)
-    done = dict(zip(by_size, pool.map(_write_unit_in_worker, [jobs[i] for i in by_size],
+    done = dict(zip(by_size, executor.map(_write_unit_in_worker, [jobs[i] for i in by_size],
                                       [location] * len(jobs)), strict=True))
     return [done[i] for i in range(len(jobs))]
 
@@ -231,7 +233,7 @@ def _run_jobs(
 def _write_unit_in_worker(job: UnitJob, location: Path) -> UnitDone:
     with Catalog(location) as catalog:
         done = write_unit(job, catalog)
-    pipeline.release_memory()
+    release_memory()
     return done
 
 

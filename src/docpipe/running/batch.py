@@ -1,37 +1,54 @@
-"""The steps of a batch run, shared by the Prefect flow (a task each), the benchmark and tests.
+"""The batch run: its steps, and the one loop that strings them together.
 
 scan → model → plan → per batch: process, record → reclassify → write outputs → mark completed.
 
-Each step that touches the catalog opens it for itself, so that a step can be retried or run in
-another task without sharing a connection.  ``run_local`` strings the steps together without
-Prefect, with an optional clock around each one (the benchmark's timers).
+``run_batches`` is the loop.  The plain runner (``run_local``) calls it with ``local_steps``;
+the Prefect flow calls it with the same steps wrapped as tasks.  ``Hooks`` let a caller time
+each step and follow progress (the CLI's progress bar, the benchmark's timers) without
+replacing any library function.  Each step that touches the catalog opens it for itself, so
+that a step can be retried or run in another task without sharing a connection.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 from docpipe.classifying.predict import load_classifier
+from docpipe.memory import release_memory
 from docpipe.outputs import write as outputs
 from docpipe.reading.inbox import Inbox, scan_inbox
-from docpipe.records import RunReport
-from docpipe.running import process as pipeline
+from docpipe.records import InboxFile, RunReport, UnitInfo
+from docpipe.running import process
+from docpipe.running.pool import worker_pool
+from docpipe.settings import DEFAULT_BATCH_SIZE, default_workers
 from docpipe.storing import incremental
 from docpipe.storing.catalog import Catalog, catalog_path
 from docpipe.storing.codec import StoredRows
 from docpipe.taxonomy import load_taxonomy
 
-__all__ = ["plan", "reclassify", "record", "run_local", "write"]
+__all__ = [
+    "Hooks",
+    "RunParams",
+    "Steps",
+    "default_workers",
+    "local_steps",
+    "plan",
+    "reclassify",
+    "record",
+    "run_batches",
+    "run_local",
+    "write",
+]
 
 RECLASSIFY_CHUNK = 200  # stored files reclassified per classifier call and transaction
 
-Clock = Callable[[str], AbstractContextManager[object]]
-Process = Callable[..., list[StoredRows]]
 
 
 def plan(
@@ -52,7 +69,7 @@ def record(
     """Store a batch of results, encoded as the catalog's rows, in one transaction."""
     with Catalog(catalog_path(catalog, out)) as db:
         incremental.record_results(db, results, version, mtimes)
-    pipeline.release_memory()
+    release_memory()
 
 
 def reclassify(out: Path, catalog: str | None, model: Path | None, version: str) -> int:
@@ -88,16 +105,144 @@ def write(
     workers: int = 1,
     model: Path | None = None,
 ) -> RunReport:
-    """Every output from the catalog, then the state that marks the run completed."""
+    """Every output from the catalog, then the state that marks the run completed.
+
+    With ``workers`` > 1 the units are written on the run's worker pool.
+    """
     with Catalog(catalog_path(catalog, out)) as db:
         db.forget_missing(f.path for f in found.files)
         previous = incremental.baseline(out, run_plan.state)
         report = outputs.write_outputs(
             out, found, db, load_taxonomy(), version,
-            previous=previous, today=today, workers=workers, model=model,
+            previous=previous, today=today,
+            executor=worker_pool(workers, model) if workers > 1 else None,
         )
     incremental.mark_completed(out, run_plan.state, report.outputs, previous)
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class RunParams:
+    """What one run is asked to do (the CLI's and the flow's parameters)."""
+
+    inbox: str
+    out: Path
+    model: Path | None = None
+    workers: int = 1
+    batch_size: int = DEFAULT_BATCH_SIZE
+    catalog: str | None = None
+    today: date = field(default_factory=date.today)
+
+
+class _Pending(Protocol):
+    def result(self) -> list[StoredRows]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """The run's steps as callables: the library's functions, or the flow's tasks around them.
+
+    ``submit`` starts processing a batch and returns something with ``result()`` (a future);
+    ``ahead`` is how many batches may be in flight while earlier ones are recorded.
+    """
+
+    scan: Callable[[str], Inbox]
+    model: Callable[[Path | None], str]
+    plan: Callable[[Inbox, Path, str | None, str, date], incremental.RunPlan]
+    submit: Callable[[Sequence[InboxFile], Mapping[str, UnitInfo], Path | None, int], _Pending]
+    record: Callable[[Path, str | None, list[StoredRows], str, Mapping[str, int]], None]
+    reclassify: Callable[[Path, str | None, Path | None, str], int]
+    write: Callable[
+        [Path, str | None, Inbox, incremental.RunPlan, str, date, int, Path | None], RunReport
+    ]
+    ahead: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """What a caller may watch: ``stage(name)`` wraps each step (scan, model, plan, process,
+    catalog, reclassify, outputs); ``progress(done, total)`` follows after each stored batch;
+    ``planned(plan)`` sees the plan before any file is read."""
+
+    stage: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext()
+    progress: Callable[[int, int], None] = lambda done, total: None
+    planned: Callable[[incremental.RunPlan], None] = lambda plan: None
+
+
+def run_batches(
+    params: RunParams, steps: Steps, hooks: Hooks | None = None
+) -> tuple[incremental.RunPlan, RunReport | None]:
+    """The run: scan, plan, process and record the batches, reclassify, write the outputs.
+
+    The report is None when the outputs were already up to date.  The next batch is already
+    processing while this one is recorded, and at most ``steps.ahead`` + 1 batches are held at
+    a time (the catalog keeps them), so that the workers never wait for the catalog.
+    """
+    hooks = hooks or Hooks()
+    with hooks.stage("scan"):
+        found = steps.scan(params.inbox)
+    with hooks.stage("model"):
+        version = steps.model(params.model)
+    with hooks.stage("plan"):
+        run_plan = steps.plan(found, params.out, params.catalog, version, params.today)
+    hooks.planned(run_plan)
+    if run_plan.up_to_date:
+        return run_plan, None
+    size = max(1, params.batch_size)
+    batches = [list(run_plan.todo[i:i + size]) for i in range(0, len(run_plan.todo), size)]
+    pending: deque[_Pending] = deque()
+    done = 0
+
+    def record_next() -> int:
+        with hooks.stage("process"):
+            results = pending.popleft().result()  # popped, so that its results can be freed
+        with hooks.stage("catalog"):
+            steps.record(params.out, params.catalog, results, version, run_plan.mtimes)
+        hooks.progress(done + len(results), len(run_plan.todo))
+        return len(results)
+
+    for batch in batches:
+        pending.append(steps.submit(batch, found.units, params.model, params.workers))
+        if len(pending) > steps.ahead:
+            done += record_next()
+    while pending:
+        done += record_next()
+    with hooks.stage("reclassify"):
+        steps.reclassify(params.out, params.catalog, params.model, version)
+    with hooks.stage("outputs"):
+        report = steps.write(params.out, params.catalog, found, run_plan, version, params.today,
+                             params.workers, params.model)
+    return run_plan, report
+
+
+def _load_model(model: Path | None) -> str:
+    """Load (or train once) the model in this process; its version identifies it in outputs."""
+    return load_classifier(model).version
+
+
+def _write(
+    out: Path, catalog: str | None, found: Inbox, run_plan: incremental.RunPlan, version: str,
+    today: date, workers: int, model: Path | None,
+) -> RunReport:
+    return write(out, catalog, found, run_plan, version, today, workers=workers, model=model)
+
+
+@contextmanager
+def _local_submitter(workers: int) -> Iterator[Callable[..., Future[list[StoredRows]]]]:
+    # As in the flow: the next batch is already on the worker pool while this one is recorded.
+    # In one process, the next batch waits for this one.
+    with ThreadPoolExecutor(2 if workers > 1 else 1) as thread:
+        def submit(batch: Sequence[InboxFile], units: Mapping[str, UnitInfo],
+                   model: Path | None, workers: int) -> Future[list[StoredRows]]:
+            return thread.submit(process.process_for_catalog, batch, units, model=model,
+                                 workers=workers)
+        yield submit
+
+
+def local_steps(submit: Callable[..., Any]) -> Steps:
+    """The library's own steps, with ``submit`` running a batch in the background."""
+    return Steps(scan=scan_inbox, model=_load_model, plan=plan, submit=submit, record=record,
+                 reclassify=reclassify, write=_write)
 
 
 def run_local(
@@ -106,51 +251,13 @@ def run_local(
     *,
     model: Path | None = None,
     workers: int = 1,
-    batch_size: int = 500,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     catalog: str | None = None,
     today: date | None = None,
-    clock: Clock | None = None,
-    process: Process | None = None,
+    hooks: Hooks | None = None,
 ) -> tuple[incremental.RunPlan, RunReport | None]:
-    """The flow's steps without Prefect; the report is None when the outputs were up to date.
-
-    ``clock(step)`` wraps each step (scan, model, plan, process, catalog, reclassify, outputs);
-    ``process`` replaces ``pipeline.process_for_catalog`` (same arguments), e.g. to time its
-    stages.
-    """
-    timed = clock or (lambda _: nullcontext())
-    process = process or pipeline.process_for_catalog
-    today = today or date.today()
-    with timed("scan"):
-        found = scan_inbox(inbox)
-    with timed("model"):
-        version = load_classifier(model).version
-    with timed("plan"):
-        run_plan = plan(found, out, catalog, version, today)
-    if run_plan.up_to_date:
-        return run_plan, None
-    batches = [run_plan.todo[i:i + batch_size] for i in range(0, len(run_plan.todo), batch_size)]
-    pending: deque[Future[list[StoredRows]]] = deque()
-
-    def record_next() -> None:
-        with timed("process"):
-            results = pending.popleft().result()
-        with timed("catalog"):
-            record(out, catalog, results, version, run_plan.mtimes)
-
-    # As in the flow: the next batch is already on the workers while this one is recorded, and
-    # at most two batches are held at a time (the catalog keeps them).  In one process, the
-    # next batch waits for this one.
-    with ThreadPoolExecutor(2 if workers > 1 else 1) as threads:
-        for batch in batches:
-            pending.append(threads.submit(process, batch, found.units, model=model,
-                                          workers=workers))
-            if len(pending) > 1:
-                record_next()
-        while pending:
-            record_next()
-    with timed("reclassify"):
-        reclassify(out, catalog, model, version)
-    with timed("outputs"):
-        report = write(out, catalog, found, run_plan, version, today, workers=workers, model=model)
-    return run_plan, report
+    """The run without Prefect; the report is None when the outputs were up to date."""
+    params = RunParams(str(inbox), Path(out), model, workers, batch_size, catalog,
+                       today or date.today())
+    with _local_submitter(workers) as submit:
+        return run_batches(params, local_steps(submit), hooks)

@@ -5,22 +5,17 @@ This is what both front ends (the CLI and the Prefect flow) call.  It never impo
 
 from __future__ import annotations
 
-import atexit
-import ctypes
-import gc
 import logging
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from docpipe.classifying.predict import Classifier, classify_items, load_classifier
 from docpipe.fsutil import display_path
-from docpipe.reading.inbox import Inbox
+from docpipe.memory import release_memory
 from docpipe.reading.ingest import Limits, read_docx
 from docpipe.records import (
     DocInfo,
@@ -32,11 +27,18 @@ from docpipe.records import (
     SourceDocument,
     UnitInfo,
 )
+from docpipe.running.pool import forget_pool, worker_pool
 from docpipe.storing.codec import StoredRows, encode_result
 from docpipe.understanding.doctype import describe_document
 from docpipe.understanding.items import split_items
 
 DEFAULT_LIMITS = Limits()
+Clock = Callable[[str], AbstractContextManager[object]]
+
+
+def _no_clock(_: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
 T = TypeVar("T")
 CHUNK = 64  # files per classifier call, and at most per task sent to a worker
 log = logging.getLogger(__name__)
@@ -61,18 +63,22 @@ def process_chunk(
     units: Mapping[str, UnitInfo],
     classifier: Classifier,
     limits: Limits = DEFAULT_LIMITS,
+    clock: Clock | None = None,
 ) -> list[DocumentResult]:
     """``process_file`` over several files, with the items of all of them classified at once.
 
     One call to the classifier costs ~14 ms before its first item (scikit-learn's checks and
     dispatch), as much as classifying a hundred items: paid once per chunk, not per document.
     If classifying the chunk fails, each document is classified alone, so that the failure
-    stays with the file that caused it.
+    stays with the file that caused it.  ``clock(stage)``, when given, wraps each stage (read,
+    describe, split, classify): the benchmark's timers.
     """
-    prepared = [_split(source, units, limits) for source in sources]
+    timed = clock or _no_clock
+    prepared = [_split(source, units, limits, timed) for source in sources]
     pending = [p for p in prepared if not isinstance(p, DocumentResult)]
     try:
-        predicted = iter(classify_items([i for p in pending for i in p.items], classifier))
+        with timed("classify"):
+            predicted = iter(classify_items([i for p in pending for i in p.items], classifier))
     except Exception:
         log.warning("classifying %d files at once failed; classifying them one by one",
                     len(pending), exc_info=True)
@@ -96,14 +102,18 @@ class _Split:
 
 
 def _split(
-    source: InboxFile, units: Mapping[str, UnitInfo], limits: Limits
+    source: InboxFile, units: Mapping[str, UnitInfo], limits: Limits, timed: Clock
 ) -> _Split | DocumentResult:
-    document = read_docx(source.path, limits)
+    with timed("read"):
+        document = read_docx(source.path, limits)
     if not document.ok:
         return DocumentResult(source, document, None)
     try:
-        info = describe_document(document, source, units)
-        return _Split(source, document, info, split_items(document, info))
+        with timed("describe"):
+            info = describe_document(document, source, units)
+        with timed("split"):
+            items = split_items(document, info)
+        return _Split(source, document, info, items)
     except Exception as exc:
         return _failed(source, document, exc)
 
@@ -182,8 +192,7 @@ def _run_chunks(
         done = pool.map(work, chunks, [units] * n, [limits] * n, [model] * n)
         return [r for chunk in done for r in chunk]
     except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts anew
-        with _pools_lock:
-            _pools.pop((workers, model), None)
+        forget_pool(workers, model)
         raise
 
 
@@ -197,93 +206,9 @@ def plan_chunks(
     return True, list(_chunks(files, max(1, min(CHUNK, len(files) // (workers * 4)))))
 
 
-def shutdown_pools() -> None:
-    """Stop the worker processes (also registered to run at exit)."""
-    with _pools_lock:
-        for pool in _pools.values():
-            pool.shutdown(cancel_futures=True)
-        _pools.clear()
-
-
-def mark_duplicates(results: Sequence[DocumentResult]) -> list[DocumentResult]:
-    """Keep the first of byte-identical files or re-saved files with the same text; mark the rest.
-
-    "First" is by inbox path so that reruns agree.  A duplicate keeps no items: they are counted
-    once, under the first file.
-    """
-    by_sha: dict[str, str] = {}
-    by_text: dict[str, str] = {}
-    marked: list[DocumentResult] = []
-    for result in sorted(results, key=lambda r: r.source.relpath):
-        doc = result.document
-        first = by_sha.get(doc.sha256) or (
-            by_text.get(doc.text_hash) if doc.ok and doc.text_hash else ""
-        )
-        if first and doc.status is not DocStatus.REJECTED:
-            doc = replace(doc, status=DocStatus.DUPLICATE, duplicate_of=first)
-            marked.append(replace(result, document=doc, items=()))
-            continue
-        by_sha.setdefault(doc.sha256, result.source.relpath)
-        if doc.ok and doc.text_hash:
-            by_text.setdefault(doc.text_hash, result.source.relpath)
-        marked.append(result)
-    return marked
-
-
-def unit_order(inbox: Inbox) -> Callable[[UnitInfo], tuple[int, int, str]]:
-    """Sort key of units in units.csv order: groups as they first appear, units as listed;
-    unknown groups and units after them."""
-    groups = list(dict.fromkeys(u.group for u in inbox.units.values() if u.group))
-    listed = list(inbox.units)
-
-    def key(unit: UnitInfo) -> tuple[int, int, str]:
-        group = groups.index(unit.group) if unit.group in groups else len(groups)
-        position = listed.index(unit.name) if unit.name in listed else len(listed)
-        return (group, position, unit.name)
-
-    return key
-
-
-def unit_of(result: DocumentResult) -> str:
-    """The unit a result counts under: as resolved from the document, else its inbox folder."""
-    return result.info.unit if result.info else result.source.unit
-
-
 def _chunks(files: Sequence[InboxFile], size: int) -> Iterator[list[InboxFile]]:
     for start in range(0, len(files), size):
         yield list(files[start : start + size])
-
-
-_pools: dict[tuple[int, Path | None], ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
-
-
-def worker_pool(workers: int, model: Path | None) -> ProcessPoolExecutor:
-    """One pool per process, kept for every batch of the run (and the next runs under serve).
-
-    Starting a worker costs seconds (imports, model, jieba dictionary): once per run, not once
-    per batch.  Workers check the model version on every chunk, so a retrained model is picked
-    up.  Spawned, not forked: fork is unsafe beside Prefect's threads.
-    """
-    key = (workers, model)
-    with _pools_lock:
-        pool = _pools.get(key)
-        if pool is None:
-            if not _pools:
-                atexit.register(shutdown_pools)
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_init_worker, initargs=(model,)
-            )
-            _pools[key] = pool
-        return pool
-
-
-def _init_worker(model: Path | None) -> None:
-    load_classifier(model)
-    # what is loaded now (modules, the model, soon the dictionary) lives as long as the
-    # process: keep it out of the garbage collector's full passes (3% of a worker's time)
-    gc.freeze()
 
 
 def _process_chunk(
@@ -300,24 +225,3 @@ def _encode_chunk(
     return rows
 
 
-def release_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc; elsewhere nothing happens).
-
-    A worker builds and drops tens of megabytes of documents, items and matrices per chunk;
-    glibc keeps the freed pages, and the holes between live objects, so a worker's resident
-    size grew by ~80 MB over a 10,000-document run.  ``malloc_trim`` takes a few ms.
-    """
-    if _libc is not None:
-        _libc.malloc_trim(0)
-
-
-def _load_libc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim.argtypes = [ctypes.c_size_t]
-        return libc
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-_libc = _load_libc()

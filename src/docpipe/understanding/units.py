@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docpipe.records import InboxFile, SourceDocument, UnitInfo
+from docpipe.records import DocumentResult, InboxFile, SourceDocument, UnitInfo
 from docpipe.understanding.doctype import compact
 
 FOLDER = "folder"
@@ -161,3 +161,22 @@ def _own_tail(tail: str) -> bool:
 
 def _compact(text: str) -> str:
     return compact(text)
+
+
+def unit_order(units: Mapping[str, UnitInfo]) -> Callable[[UnitInfo], tuple[int, int, str]]:
+    """Sort key of units in units.csv order: groups as they first appear, units as listed;
+    unknown groups and units after them."""
+    groups = list(dict.fromkeys(u.group for u in units.values() if u.group))
+    listed = list(units)
+
+    def key(unit: UnitInfo) -> tuple[int, int, str]:
+        group = groups.index(unit.group) if unit.group in groups else len(groups)
+        position = listed.index(unit.name) if unit.name in listed else len(listed)
+        return (group, position, unit.name)
+
+    return key
+
+
+def unit_of(result: DocumentResult) -> str:
+    """The unit a result counts under: as resolved from the document, else its inbox folder."""
+    return result.info.unit if result.info else result.source.unit

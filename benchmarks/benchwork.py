@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +24,13 @@ __all__ = [
     "pipeline_chunk",
     "python_docx_chunk",
     "reader_chunk",
-    "split_nested",
     "start_jieba_worker",
     "start_pipeline_worker",
 ]
 
-#: Per-document stages timed inside the workers, in pipeline order.  ``segment`` is the jieba
-#: part of ``classify``; ``classify`` is reported without it; ``encode`` makes the catalog's
-#: rows, which the workers send back.
-STAGES = ("read", "describe", "split", "segment", "classify", "encode")
+#: Per-document stages timed inside the workers, in pipeline order (``classify`` includes the
+#: jieba segmentation); ``encode`` makes the catalog's rows, which the workers send back.
+STAGES = ("read", "describe", "split", "classify", "encode")
 
 _timers: dict[str, list[float]] = {}
 _worker: dict[str, Any] = {}
@@ -113,68 +112,48 @@ def jieba_chunk(shard: str) -> tuple[int, int, float, float, float]:
 
 
 def start_pipeline_worker(model: str | None) -> None:
-    """Load the classifier once (as the pipeline's workers do) and wrap the stages in timers."""
-    from docpipe.classifying import segment
+    """Load the classifier once per process, as the pipeline's workers do."""
     from docpipe.classifying.predict import load_classifier
-    from docpipe.running import process as pipeline
 
     wall, cpu = time.perf_counter(), time.process_time()
     _worker["classifier"] = load_classifier(Path(model) if model else None)
     _worker["load"] = (time.perf_counter() - wall, time.process_time() - cpu)
-    if _worker.get("timed"):  # one worker = this process, called once per batch: wrap once
-        return
-    _worker["timed"] = True
-    for stage, name in (("read", "read_docx"), ("describe", "describe_document"),
-                        ("split", "split_items"), ("classify", "classify_items")):
-        setattr(pipeline, name, _timed(stage, getattr(pipeline, name)))
-    segment.Segmenter.cut = _timed("segment", segment.Segmenter.cut)  # type: ignore[method-assign]
 
 
 def pipeline_chunk(
     files: Sequence[InboxFile], units: Mapping[str, UnitInfo], model: str | None
 ) -> tuple[list[Any], dict[str, list[float]], tuple[float, float], int, int]:
-    """``pipeline.process_for_catalog``'s work on a chunk, as the pipeline's own pool does it.
+    """``process.process_for_catalog``'s work on a chunk, on the pipeline's own worker pool.
 
-    Runs on the pipeline's own worker pool: the stages are wrapped in timers on the first
-    chunk a process gets; encoding the results as the catalog's rows is timed as ``encode``.
-    Returns the rows, the stage timers of this chunk ({stage: [wall, cpu]}), the model load
-    time (once per process, then zeros), the worker's peak RSS in KiB and the characters read.
+    The stages are timed through ``process_chunk``'s clock hook; encoding the results as the
+    catalog's rows is timed as ``encode``.  Returns the rows, the stage timers of this chunk
+    ({stage: [wall, cpu]}), the model load time (once per process, then zeros), the worker's
+    peak RSS in KiB and the characters read.
     """
-    from docpipe.running import process as pipeline
+    from docpipe.running import process
     from docpipe.storing.codec import encode_result
 
-    if not _worker.get("timed"):
+    if "classifier" not in _worker:
         start_pipeline_worker(model)
     _timers.clear()
-    classifier = _worker["classifier"]
-    results = pipeline.process_chunk(files, units, classifier)
+    results = process.process_chunk(files, units, _worker["classifier"], clock=_clock)
     chars = sum(len(p.text) for r in results for p in r.document.paragraphs)
-    rows = _timed("encode", lambda: [encode_result(r) for r in results])()
+    with _clock("encode"):
+        rows = [encode_result(r) for r in results]
     load, _worker["load"] = _worker["load"], (0.0, 0.0)
     timers = {k: list(v) for k, v in _timers.items()}
     return rows, timers, load, _peak_rss_kib(os.getpid()), chars
 
 
-def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        wall, cpu = time.perf_counter(), time.process_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent = _timers.setdefault(stage, [0.0, 0.0])
-            spent[0] += time.perf_counter() - wall
-            spent[1] += time.process_time() - cpu
-
-    timed.__wrapped__ = fn  # type: ignore[attr-defined]
-    return timed
-
-
-def split_nested(timers: Mapping[str, Sequence[float]]) -> dict[str, list[float]]:
-    """``segment`` runs inside ``classify``: report ``classify`` without it."""
-    out = {k: list(v) for k, v in timers.items()}
-    if "classify" in out and "segment" in out:
-        out["classify"] = [c - s for c, s in zip(out["classify"], out["segment"], strict=True)]
-    return out
+@contextmanager
+def _clock(stage: str) -> Iterator[None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        spent = _timers.setdefault(stage, [0.0, 0.0])
+        spent[0] += time.perf_counter() - wall
+        spent[1] += time.process_time() - cpu
 
 
 # --- memory ---------------------------------------------------------------------------------
