@@ -12,6 +12,9 @@ import pytest
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+# The model trained from the shipped data is kept between test sessions of this checkout.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DOCPIPE_HOME", str(_CHECKOUT / ".cache" / "test-home"))
 
 MakeDocx = Callable[..., Path]
 

@@ -405,7 +405,8 @@ def _parser() -> argparse.ArgumentParser:
     classify.set_defaults(handler=_classify)
 
     train = sub.add_parser("train", help="train the classifier from the labelled data")
-    train.add_argument("--data", help="folder of labelled .jsonl files (default: data/training)")
+    train.add_argument("--data", help="folder of labelled .jsonl files "
+                       "(default: the training data shipped with docpipe)")
     train.add_argument("--model", help="where to save the model")
     train.add_argument(
         "--select",

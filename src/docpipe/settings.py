@@ -1,7 +1,9 @@
-"""Where docpipe finds its configuration, training data and model, and its limits.
+"""Where docpipe finds its configuration, training data and model, and its defaults.
 
-Everything has a default that works from a checkout; environment variables (DOCPIPE_...) or
-CLI options override them.  Pydantic stays here, at the edge.
+Configuration, taxonomy, user dictionary and the shipped training data are package data, so an
+installed docpipe (a wheel, not a checkout) runs and trains on its own.  The model and caches
+live in the user's data and cache folders (``platformdirs``), or under ``DOCPIPE_HOME``.
+Environment variables (DOCPIPE_...) or CLI options override every default.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent.parent  # valid for a checkout / editable install
+DEFAULT_BATCH_SIZE = 500  # files per batch: each batch is one flow task and one transaction
 
 
 def config_path(name: str) -> Path:
@@ -21,22 +25,32 @@ def config_path(name: str) -> Path:
     return PACKAGE_DIR / "config" / name
 
 
+def home() -> Path:
+    """docpipe's own folder for the model (and, unless set apart, its caches)."""
+    override = os.environ.get("DOCPIPE_HOME")
+    return Path(override) if override else Path(platformdirs.user_data_dir("docpipe"))
+
+
 def training_dir() -> Path:
-    return Path(os.environ.get("DOCPIPE_TRAINING_DIR", REPO_DIR / "data" / "training"))
+    """The labelled training data: the team's, shipped with the package, unless overridden."""
+    return Path(os.environ.get("DOCPIPE_TRAINING_DIR", PACKAGE_DIR / "data" / "training"))
 
 
 def model_path() -> Path:
-    return Path(os.environ.get("DOCPIPE_MODEL", REPO_DIR / "models" / "classifier.skops"))
+    return Path(os.environ.get("DOCPIPE_MODEL", home() / "models" / "classifier.skops"))
 
 
 def cache_dir() -> Path:
-    """Project-local cache (jieba's prefix dictionary and such), not the shared system temp."""
-    path = Path(os.environ.get("DOCPIPE_CACHE_DIR", REPO_DIR / ".cache"))
+    """docpipe's cache (jieba's prefix dictionary, Prefect's local database), never the shared
+    system temp folder."""
+    if "DOCPIPE_CACHE_DIR" in os.environ:
+        path = Path(os.environ["DOCPIPE_CACHE_DIR"])
+    elif "DOCPIPE_HOME" in os.environ:
+        path = home() / "cache"
+    else:
+        path = Path(platformdirs.user_cache_dir("docpipe"))
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-DEFAULT_BATCH_SIZE = 500  # files per batch: each batch is one flow task and one transaction
 
 
 def default_workers() -> int:

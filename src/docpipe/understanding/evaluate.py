@@ -22,11 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docpipe.records import InboxFile, SourceDocument
-from docpipe.settings import REPO_DIR
 from docpipe.understanding.doctype import describe_document
 from docpipe.understanding.items import split_items
 
-DEFAULT_DIR = REPO_DIR / "tests" / "data" / "items_eval"
+# the annotated set lives in the checkout (tests/data), not in the installed package
+DEFAULT_DIR = Path.cwd() / "tests" / "data" / "items_eval"
 TOLERANCE = 0.9
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
