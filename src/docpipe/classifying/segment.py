@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
-import opencc
 
 from docpipe.settings import cache_dir, config_path
+from docpipe.text import model_form
 
 __all__ = ["Segmenter", "get_segmenter", "normalise", "normalise_all", "tokenize"]
 
@@ -34,18 +33,9 @@ _NOISE_TOKEN = re.compile(r"^[\W_\d]+$")
 _lock = threading.Lock()
 
 
-@cache
-def _converter() -> opencc.OpenCC:
-    """Traditional → simplified converter, built once per process (it loads dictionaries)."""
-    return opencc.OpenCC("t2s")
-
-
 def normalise(text: str) -> str:
-    """Simplified script, NFKC widths, no stray spaces in Chinese text, single spaces elsewhere."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _converter().convert(text)
-    text = _SPACE_NEXT_TO_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    """What the classifier sees: ``text.model_form`` (simplified, NFKC, no stray spaces)."""
+    return model_form(text)
 
 
 def normalise_all(texts: Iterable[str]) -> list[str]:

@@ -14,10 +14,10 @@ import os
 import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from lxml import etree
 
+from docpipe.reading.limits import Limits
 from docpipe.reading.ooxml import names as n
 from docpipe.reading.ooxml.body import Walker
 from docpipe.reading.ooxml.guard import Deadline, ReadError
@@ -41,20 +41,6 @@ _LIBXML2_MAX_DEPTH = 256  # libxml2's own limit without huge_tree
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 _RESAVE = "Open it in Word or WPS, save it again as .docx and submit again."
 _Parse = Callable[[str], "etree._Element | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Safety limits for one file; the defaults suit office documents of a few hundred pages."""
-
-    max_file_bytes: int = 50 * 2**20
-    max_part_bytes: int = 64 * 2**20  # decompressed size of one XML part
-    max_total_bytes: int = 200 * 2**20  # decompressed total read from the package
-    max_ratio: float = 200.0  # compression ratio per member
-    max_depth: int = 256  # XML nesting (libxml2 stops at 256 whatever this says)
-    max_text_chars: int = 20_000_000
-    max_seconds: float = 30.0
-    ratio_floor_bytes: int = 2**20  # parts smaller than this may compress better than max_ratio
 
 
 def read_docx(path: str | os.PathLike[str], limits: Limits = Limits(), *,

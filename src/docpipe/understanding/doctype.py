@@ -11,14 +11,14 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path, PurePath
-
-import opencc
 
 from docpipe.fsutil import display_path
 from docpipe.records import DocInfo, InboxFile, SourceDocument, UnitInfo
 from docpipe.settings import config_path
+from docpipe.text import compact, simplified
+from docpipe.understanding.units import resolve_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,6 @@ def _strs(value: object) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- title
 
-_WS = re.compile(r"[\s\u3000\u200b\ufeff]+")
 _DATE_LINE = re.compile(
     r"^[（(]?[\d〇○零一二三四五六七八九十]{2,4}年[\d〇○零一二三四五六七八九十]{1,2}月"
     r"([\d〇○零一二三四五六七八九十]{1,3}日)?[）)]?$"
@@ -127,25 +126,6 @@ _LABEL_START = re.compile(
     r"^([一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|[①-⑳])"
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?：:]$")
-
-
-def compact(text: str) -> str:
-    """The form texts are matched in: no whitespace, simplified script (简体).
-
-    Cues must not depend on stray spaces or on a file typed in traditional script; item texts
-    themselves keep their script.
-    """
-    return simplified(_WS.sub("", text))
-
-
-@lru_cache(maxsize=1 << 16)
-def simplified(text: str) -> str:
-    return _t2s().convert(text) if not text.isascii() else text
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 def title_paragraphs(doc: SourceDocument) -> tuple[int, ...]:
@@ -263,10 +243,6 @@ def _by_content(doc: SourceDocument, cfg: DocTypes) -> tuple[str, float]:
 def describe_document(doc: SourceDocument, inbox_file: InboxFile,
                       units: Mapping[str, UnitInfo]) -> DocInfo:
     """What the document is and who sent it."""
-    from docpipe.understanding.units import (
-        resolve_unit,  # units matches names with compact(): import cycle
-    )
-
     # Names from Windows may be GBK bytes (surrogates here): match on their decoded form.
     filename = PurePath(display_path(inbox_file.relpath or inbox_file.path)).name
     doc_type, confidence = detect_doc_type(doc, filename)
@@ -276,5 +252,5 @@ def describe_document(doc: SourceDocument, inbox_file: InboxFile,
 
 __all__: Sequence[str] = (
     "DocType", "DocTypes", "compact", "describe_document", "detect_doc_type", "document_title",
-    "load_doctypes", "parse_doctypes", "title_paragraphs",
+    "load_doctypes", "parse_doctypes", "simplified", "title_paragraphs",
 )

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from docpipe.records import DocInfo, SourceDocument, Table
 from docpipe.taxonomy import Taxonomy
-from docpipe.understanding.doctype import DocTypes, compact, load_doctypes
+from docpipe.text import compact
+from docpipe.understanding.doctype import DocTypes, load_doctypes
 from docpipe.understanding.items import header_row, normalise_text, paragraph_leaves
 
 PROBLEM, MEASURE, OWNER, DEADLINE = "problem", "measure", "owner", "deadline"

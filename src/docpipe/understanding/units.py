@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docpipe.records import DocumentResult, InboxFile, SourceDocument, UnitInfo
-from docpipe.understanding.doctype import compact
+from docpipe.text import compact
 
 FOLDER = "folder"
 DOCUMENT = "document"

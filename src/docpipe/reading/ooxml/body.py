@@ -28,7 +28,7 @@ from docpipe.records import ErrorCode, Paragraph, Table
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from docpipe.reading.ingest import Limits
+    from docpipe.reading.limits import Limits
 
 # What the inline walk does with each tag; everything else is descended into.
 _SKIP, _TEXT, _TABSTOP, _BREAK, _FIELD, _TRACKED_DROP, _TRACKED_KEEP, _ALT, _TXBX, _SDT, _HYPHEN, \

@@ -19,7 +19,7 @@ from docpipe.reading.ooxml.guard import Deadline, ReadError
 from docpipe.records import ErrorCode
 
 if TYPE_CHECKING:
-    from docpipe.reading.ingest import Limits
+    from docpipe.reading.limits import Limits
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
