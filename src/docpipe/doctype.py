@@ -177,6 +177,12 @@ def title_paragraphs(doc: SourceDocument) -> tuple[int, ...]:
                 and not _LABEL_START.match(text) and not p.numbering
                 and not _FIELD_LINE.match(text) and "。" not in text)
         )
+        if found and _repeats_title(compact(doc.paragraphs[found[0]].text), text):
+            found.append(i)  # a web copy repeats its headline, often with the site's name
+            continue
+        if not found and _field_like_headline(doc, i, text):
+            found.append(i)
+            continue
         if not title_like or len(found) >= 4:
             break
         if found and not (styled or _continues_title(compact(doc.paragraphs[found[-1]].text),
@@ -186,6 +192,17 @@ def title_paragraphs(doc: SourceDocument) -> tuple[int, ...]:
         if i > 12:
             break
     return tuple(found)
+
+
+def _repeats_title(first: str, line: str) -> bool:
+    """The headline again ("……-网站名" or the same words): still the title, not body text."""
+    return len(first) >= 6 and len(line) <= len(first) + 20 and line.startswith(first)
+
+
+def _field_like_headline(doc: SourceDocument, i: int, text: str) -> bool:
+    """A first line shaped like "栏目名：标题" that the next line repeats is a headline."""
+    following = next((compact(p.text) for p in doc.paragraphs[i + 1:i + 3] if p.text.strip()), "")
+    return 6 <= len(text) <= 60 and "。" not in text and following == text
 
 
 _TITLE_HEAD_END = re.compile(r"(党组|党委|委员会|厅|局|办|院|活动|的|和|及|与|暨|关于)$")

@@ -95,8 +95,8 @@ def _parse_label(text: str) -> tuple[str, str, str]:
         m = pattern.match(text)
         if m and len(text) > m.end():
             rest = text[m.end():].lstrip(" ：:，,")
-            if kind == "shi":  # "一是" stays a marker word; the sentence keeps its verb
-                rest = text[m.end():]
+            if kind == "shi":  # "一是……" is a sentence of its own: the marker word stays
+                rest = text
             return kind, m.group(0).strip(), rest
     return "", "", text
 
@@ -135,8 +135,34 @@ _SALUTATION = re.compile(r"(领导|同志|各位|尊敬|老师|朋友|大家|您
 _FIELD_LINE = re.compile(
     r"^(时间|地点|主持人|主持|记录人|记录|参加人员|参会人员|出席|列席|缺席|会议主题|主题|单位|姓名|职务"
     r"|日期|填表人|填报单位|填表日期|报送单位|谈话对象|谈话人|参加人|人数|会议名称|责任领导|责任人"
-    r"|责任单位|责任部门|责任处室|牵头领导|牵头单位|完成时限|整改时限|完成时间|时限)\s*[：:][^。]*。?$"
+    r"|责任单位|责任部门|责任处室|牵头领导|牵头单位|完成时限|整改时限|完成时间|时限|主责单位|主责部门"
+    r"|配合单位|协办单位|牵头部门)\s*[：:][^。]*。?$"
 )
+# Web-page chrome copied with the text: bylines, source stamps, counters, share buttons.
+_CHROME_START = re.compile(
+    r"^[•·●◆■▪\-\s]*(来源|信息来源|稿件来源|文章来源|发布时间|发布日期|发布者|发布人|作者|责任编辑"
+    r"|编辑|审核|校对|摄影|记者|通讯员|浏览次数|浏览量|浏览|点击率|点击数|阅读量|字号|分享到|打印本页"
+    r"|关闭窗口|扫一扫|【字体|【打印|【关闭)\s*[：:\s]"
+)
+_STAMP = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[:：时]\s*\d{2}(\s*[:：分]\s*\d{2})?秒?"
+    r"|(来源|发布时间|发布日期|发布者|作者|编辑|浏览|点击率|点击|阅读|字号|大字|中字|小字|[大中小]|次)"
+)
+_BRACKETED = re.compile(r"^【[^】]{1,12}】$")
+
+
+def _is_chrome(t: str) -> bool:
+    """A byline, date stamp or page widget rather than a sentence of the document.
+
+    A line that holds a dated stamp and, once the stamp is gone, only a short name (a paper, a
+    site, an office) is chrome; a time-stamped finding ("10:30，某窗口……") keeps its sentence.
+    """
+    if _CHROME_START.match(t) or _BRACKETED.match(t):
+        return True
+    if len(t) > 60 or not re.search(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}", t):
+        return False
+    rest = _STAMP.sub("", t).strip(" •·●|｜-—()（）")
+    return not _SENTENCE_PUNCT.search(rest) and _cjk_len(rest) <= 15
 _UNIT_LINE = re.compile(
     r"(厅|局|委|办|院|部|处|中心|公司|学校|大学|党组|党委|支部|总支|政府|所|站|队|集团|办公室|委员会"
     r"|领导小组|乡|镇|村|街道|社区)$"
@@ -155,7 +181,7 @@ _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
 
 def _is_boilerplate(text: str) -> bool:
     t = compact(text)
-    return (not re.search(f"[{_CJK}A-Za-z0-9]", t) or bool(_DATE_ONLY.match(t))
+    return (not re.search(f"[{_CJK}A-Za-z0-9]", t) or bool(_DATE_ONLY.match(t)) or _is_chrome(t)
             or bool(_BOILERPLATE.search(t)) or bool(_FIELD_LINE.match(t))
             or (len(t) <= 30 and bool(_SALUTATION.search(t)))
             or t.endswith(("：", ":")))  # a lead-in introduces what follows; it is no item
@@ -208,6 +234,7 @@ _SUMMARY_MAX = 40
 def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
     """Nest paragraphs and tables under their headings, by label kind in order of appearance."""
     skip = set(title_paragraphs(doc)) | _signature_block(doc.paragraphs)
+    subheads = _subheads(doc.paragraphs, skip)
     root = _Node("root")
     stack: list[_Node] = [root]
     placed: set[int] = set()
@@ -237,6 +264,8 @@ def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
         node = _Node(kind or "para", text, i + 1, value=value)
         if kind in ("", "ph") and _is_plain_heading(text, tax):
             node.kind = kind = "ph"
+        elif not kind and i in subheads:
+            continue  # a news subheading or a byline: neither an item nor a heading to trust
         if kind.startswith("h"):
             node.forced_heading = True
         if kind:
@@ -259,6 +288,39 @@ def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
         if t.depth == 0 and t.index not in placed:
             root.children.append(_Node("table", index=positions[t.index], table=t))
     return root
+
+
+_SUBHEAD_MAX = 25
+
+
+def _subheads(paras: Sequence[Paragraph], skip: set[int]) -> set[int]:
+    """Short unlabelled lines without sentence punctuation, unless three or more in a row.
+
+    Web copies of bulletins carry subheadings ("热词的变迁") and bylines between paragraphs; a run
+    of three or more such lines is rather a list of short opinions, one a line.
+    """
+    bare = [i not in skip and p.table is None and not p.numbering and not p.style.lower().startswith(
+        ("heading", "标题")) and _is_bare_line(normalise_text(p.text)) for i, p in enumerate(paras)]
+    found: set[int] = set()
+    i = 0
+    while i < len(paras):
+        if not bare[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(paras) and (bare[j] or not paras[j].text.strip()):
+            j += 1
+        run = [k for k in range(i, j) if bare[k]]
+        if len(run) <= 2:
+            found.update(run)
+        i = j
+    return found
+
+
+def _is_bare_line(text: str) -> bool:
+    t = compact(text)
+    return (0 < len(t) <= _SUBHEAD_MAX and not _SENTENCE_PUNCT.search(t)
+            and not t.endswith(("：", ":")) and not _parse_label(t)[0])
 
 
 def _classify_line(p: Paragraph) -> tuple[str, int, str]:
@@ -510,7 +572,9 @@ def _enumeration(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] |
     if len(marks) < 2:
         return None
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    parts = [_tidy(text[m.end():end]) for m, end in zip(marks, ends, strict=True)]
+    keep = pattern is _ENUMS[0]  # "一是……" keeps its marker word, as the sentence was written
+    parts = [_tidy(text[m.start(1) if keep else m.end():end])
+             for m, end in zip(marks, ends, strict=True)]
     if sum(_cjk_len(p) >= _MIN_PART for p in parts) < 2:
         return None
     return _lead(text[:marks[0].start()]), [p for p in parts if p]
