@@ -86,33 +86,35 @@ def test_numbered_hierarchy_headings_are_context_not_items() -> None:
 
 POINT = ("一、存在的问题", "1．学风不正，学用脱节。有的同志学习满足于记笔记，不结合工作思考；"
          "有的同志说起来头头是道，做起来还是老一套。")
-SPLIT = replace(load_doctypes(), split_manifestations=True)
+WHOLE = replace(load_doctypes(), split_manifestations=False)
 
 
-def test_problem_point_with_youde_sentences_is_one_item_by_default() -> None:
-    [item] = split_items(_doc(*POINT), _info("对照检查材料"))
+def test_problem_point_is_one_item_in_whole_mode() -> None:
+    [item] = split_items(_doc(*POINT), _info("对照检查材料"), config=WHOLE)
     assert item.text == POINT[1][2:]
-    assert item.heading_path == ("存在的问题",) and item.locator == "p2"
+    assert item.heading_path == ("存在的问题",) and item.locator == "p2" and item.point == "p2"
 
 
-def test_split_mode_gives_one_item_per_manifestation() -> None:
-    items = split_items(_doc(*POINT), _info("对照检查材料"), config=SPLIT)
+def test_default_gives_one_item_per_manifestation_and_each_knows_its_point() -> None:
+    items = split_items(_doc(*POINT), _info("对照检查材料"))
     assert [i.text for i in items] == ["有的同志学习满足于记笔记，不结合工作思考",
                                        "有的同志说起来头头是道，做起来还是老一套。"]
     assert items[0].heading_path == ("存在的问题", "学风不正，学用脱节")
     assert [i.locator for i in items] == ["p2.1", "p2.2"]
+    assert [i.point for i in items] == ["p2", "p2"]
 
 
 def test_youde_paragraphs_under_a_summary_line() -> None:
     lines = ("有的干部对来办事的人态度冷淡，推说不归我管。", "有的处室对请示长期压着不办。")
     doc = _doc("一、官僚主义方面", "1．服务意识不强。", *lines)
-    [whole] = split_items(doc, _info("对照检查材料"))
+    [whole] = split_items(doc, _info("对照检查材料"), config=WHOLE)
     assert whole.text == "服务意识不强。" + "".join(lines)
     assert whole.hint == "官僚主义" and whole.locator == "p2"
-    items = split_items(doc, _info("对照检查材料"), config=SPLIT)
+    items = split_items(doc, _info("对照检查材料"))
     assert [i.text for i in items] == ["有的干部对来办事的人态度冷淡，推说不归我管。",
                                        "有的处室对请示长期压着不办。"]
     assert items[0].heading_path == ("官僚主义方面", "服务意识不强")
+    assert [i.point for i in items] == ["p2", "p2"]  # the summary line is their point
 
 
 def test_a_semicolon_list_with_one_youde_clause_is_still_split() -> None:

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 DEFAULT_FILENAME = "catalog.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # SourceDocument fields kept in the compressed ``body`` column rather than in columns of their own;
 # paragraphs, the bulk of it, as plain lists in PARAGRAPH_FIELDS order (faster to read back).
@@ -123,7 +123,9 @@ CREATE VIEW current_items AS
 """
 
 # Schema scripts by the version they produce; a new version appends an ALTER script here.
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# Version 2: Item.point, the point an item (a manifestation) belongs to.
+_SCHEMA_V2 = "ALTER TABLE items ADD COLUMN point TEXT NOT NULL DEFAULT '';"
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 _DOC_COLUMNS = (
     "relpath, unit, doc_path, sha256, text_hash, size, status, error_code, message, duplicate_of,"
@@ -135,6 +137,7 @@ _PREDICTION_COLUMNS = (
 _ITEM_COLUMNS = (
     "path, unit, doc_type, item_index, text, heading_path, locator, fields, hint, "
     + _PREDICTION_COLUMNS
+    + ", point"
 )
 _ITEM_MARKS = ", ".join("?" * (3 + len(_ITEM_COLUMNS.split(","))))
 
@@ -159,7 +162,8 @@ COVERED_FIELDS: Mapping[type, frozenset[str]] = {
         {"doc_type", "doc_type_confidence", "unit", "unit_source", "unit_known", "title"}
     ),
     Item: frozenset(
-        {"path", "unit", "doc_type", "index", "text", "heading_path", "locator", "fields", "hint"}
+        {"path", "unit", "doc_type", "index", "text", "heading_path", "locator", "fields", "hint",
+         "point"}
     ),
     Prediction: frozenset(
         {"label", "probabilities", "merged_label", "needs_review", "secondary", "terms"}
@@ -770,6 +774,7 @@ def _item_row(ci: ClassifiedItem, doc_path: str, memo: dict[tuple[str, ...], str
         dumps_value(dict(it.fields)) if it.fields else "{}",
         it.hint,
         *_prediction_values(ci.prediction, memo),
+        it.point,
     ]
     texts, odd = _texts(values)
     return [odd, *texts]
@@ -780,7 +785,7 @@ def _item(row: Sequence[Any], doc_path: str, memo: dict[str, Any]) -> Classified
     if row[1]:
         row = [_get(v) for v in row]
     (_, _, path, unit, doc_type, index, text, heading, locator, fields_, hint,
-     label, merged, prob_labels, prob_values, review, secondary, terms) = row  # fmt: skip
+     label, merged, prob_labels, prob_values, review, secondary, terms, point) = row  # fmt: skip
     item = Item(
         path=doc_path if path is None else path,
         unit=unit,
@@ -791,6 +796,7 @@ def _item(row: Sequence[Any], doc_path: str, memo: dict[str, Any]) -> Classified
         locator=locator,
         fields={} if fields_ == "{}" else json.loads(fields_),
         hint=hint,
+        point=point,
     )
     probabilities = (
         dict(zip(_tuple_from(prob_labels, memo), map(float, prob_values.split(",")), strict=True))

@@ -227,7 +227,8 @@ class _Node:
 
 _ATTACHMENT = re.compile(r"^附件\d*(?:[：:．.、]\s*(.*))?$")
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)", re.IGNORECASE)
-_MANIFEST = re.compile(r"^(有的|有些|个别|少数|部分|一些|主要表现|具体表现|表现在|表现为)")
+_MANIFEST = re.compile(r"^((还|也|另)?有的|(还|也)?有些|(还|也)?有人|个别|少数|部分|一些|主要表现"
+                       r"|具体表现|表现在|表现为)")
 _SUMMARY_MAX = 40
 
 
@@ -377,6 +378,7 @@ class _Draft:
     locator: str
     fields: dict[str, str]
     hint_from_fields: str = ""
+    point: str = ""  # the locator of the paragraph, summary line or row this part belongs to
 
 
 def split_items(doc: SourceDocument, info: DocInfo, *, taxonomy: Taxonomy | None = None,
@@ -393,7 +395,7 @@ def split_items(doc: SourceDocument, info: DocInfo, *, taxonomy: Taxonomy | None
             continue
         hint = d.hint_from_fields or _hint(d.path, tax)
         items.append(Item(doc.path, info.unit, info.doc_type, len(items) + 1, d.text, d.path,
-                          d.locator, dict(d.fields), hint))
+                          d.locator, dict(d.fields), hint, d.point or d.locator))
     return items
 
 
@@ -407,34 +409,39 @@ def _hint(path: tuple[str, ...], tax: Taxonomy) -> str:
 
 def _walk(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
           opinion_doc: bool) -> Iterator[_Draft]:
-    for leaf, leaf_path in _leaves(node, path, cfg, tax):
+    for leaf, leaf_path, point in _leaves(node, path, cfg, tax):
         if leaf.table is not None:
             yield from _table_drafts(leaf.table, leaf.index, leaf_path, cfg, tax, opinion_doc)
         elif opinion_doc or _hint(leaf_path, tax):
-            yield from _paragraph_drafts(leaf, leaf_path, cfg.split_manifestations)
+            yield from _paragraph_drafts(leaf, leaf_path, cfg.split_manifestations, point)
 
 
-def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
-            tax: Taxonomy) -> Iterator[tuple[_Node, tuple[str, ...]]]:
-    """Tables and content paragraphs with their heading paths, minus skipped sections."""
+def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
+            point: str = "") -> Iterator[tuple[_Node, tuple[str, ...], str]]:
+    """Tables and content paragraphs with their heading paths and points, minus skipped sections.
+
+    The point is '' except under a problem point's summary line, whose paragraphs share it.
+    """
     structured_seen = False
     structured = any(c.kind not in ("para", "att") for c in node.children)
     yielded = False
     for child in node.children:
         if child.kind == "table":
             structured_seen = True
-            yield child, path
+            yield child, path, ""
             continue
-        if not cfg.split_manifestations and _is_point_block(child, tax):
+        is_point = _is_point_block(child, tax)
+        if not cfg.split_manifestations and is_point:
             structured_seen = yielded = True  # "whole": the summary and its 有的 lines are one
             yield _Node("merged", "".join([child.text, *(c.text for c in child.children)]),
-                        child.index), path
+                        child.index), path, ""
             continue
         if child.children or child.forced_heading:
             structured_seen = True
             heading = child.text.rstrip("：:。；; ")
             if not _skipped_section(heading, cfg, tax):
-                yield from _leaves(child, (*path, heading), cfg, tax)
+                yield from _leaves(child, (*path, heading), cfg, tax,
+                                   f"p{child.index}" if is_point else "")
             continue
         if child.kind != "para":
             structured_seen = True
@@ -442,7 +449,7 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
                                     yielded):
             continue
         yielded = True
-        yield child, path
+        yield child, path, point
 
 
 def _is_point_block(node: _Node, tax: Taxonomy) -> bool:
@@ -462,7 +469,7 @@ def paragraph_leaves(doc: SourceDocument, *, taxonomy: Taxonomy | None = None,
     tax = taxonomy or load_taxonomy()
     cfg = config or load_doctypes()
     return [(f"p{leaf.index}", path, leaf.text)
-            for leaf, path in _leaves(_outline(doc, tax), (), cfg, tax) if leaf.table is None]
+            for leaf, path, _ in _leaves(_outline(doc, tax), (), cfg, tax) if leaf.table is None]
 
 
 def _paragraph_is_item(node: _Node, top: bool, structured: bool, structured_seen: bool,
@@ -484,22 +491,23 @@ def _skipped_section(heading: str, cfg: DocTypes, tax: Taxonomy) -> bool:
         re.search(w, heading) for w in cfg.skip_sections)
 
 
-_TOPIC = re.compile(r"^((关于|在|从)?[^。：:；;，,]{0,16}方面(的问题|的意见|问题|意见)?)[。：:]")
+_TOPIC = re.compile(r"^((关于|在|从)?[^。：:；;，,]{0,16}方面(的问题|的意见|问题|意见)?)[。：:，,]")
 
 
-def _paragraph_drafts(node: _Node, path: tuple[str, ...],
-                      manifestations: bool) -> Iterator[_Draft]:
+def _paragraph_drafts(node: _Node, path: tuple[str, ...], manifestations: bool,
+                      point: str = "") -> Iterator[_Draft]:
     text, fields = _strip_speaker(node.text)
     topic = _TOPIC.match(text)
     if topic and len(text) - topic.end() >= _MIN_PART:  # "在厉行节约方面。建议……"
         path, text = (*path, topic.group(1)), text[topic.end():]
     lead, parts = split_inline(text, manifestations=manifestations)
     context = (*path, lead) if lead else path
+    point = point or f"p{node.index}"
     if len(parts) == 1:
-        yield _Draft(parts[0], context, f"p{node.index}", fields)
+        yield _Draft(parts[0], context, f"p{node.index}", fields, point=point)
         return
     for n, part in enumerate(parts, 1):
-        yield _Draft(part, context, f"p{node.index}.{n}", fields)
+        yield _Draft(part, context, f"p{node.index}.{n}", fields, point=point)
 
 
 _SPEAKER = re.compile(r"^([\u4e00-\u9fff]{2,6})(（[^）]{1,20}）)?[：:]")
@@ -528,7 +536,17 @@ _ENUMS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:^|(?<=[。；;：:！？\s]))(\d{1,2})[、．.](?!\d)"),
     re.compile(r"(?:^|(?<=[。；;：:！？\s]))(首先|其次|再次|最后)[，,：:]"),
 )
-_MANIFEST_START = re.compile(r"(?:^|(?<=[。；;！？：:]))(有的|有些|个别|少数|部分|一些)(?!放矢)")
+# Where a manifestation starts: 有的/有些/有人 (also after a comma, as in "有的……，有的……"),
+# 个别/少数/部分/一些 and "有某某谈到/表示" after a sentence break.
+_MANIFEST_START = re.compile(
+    r"(?:^|(?<=[。；;！？：:]))(?:(?:还|也|另|如)?(?:有的|有些|有人)(?!放矢)|个别|少数|部分|一些"
+    r"|有(?=[^，。；：]{2,14}?(?:谈到|表示|说|认为|反映|提出|指出|坦言|坦陈)[，：]))"
+    r"|(?<=[，,])(?:还|也|另|如)?(?:有的|有些|有人)(?!放矢)"
+)
+_OPENERS = re.compile(r"(?:还|也|另|如)?(?:有的|有些|有人)|有(?!的|些|人|关|效|力|利|所|待|时|点)")
+# What follows a list of manifestations without being one: an example, a comment, a cause.
+_AFTERWORD = re.compile(r"^(就?比如|例如|譬如|这|此|对此|究其原因|其原因|原因|由于|总之|可见|以上|上述"
+                        r"|因此|所以)")
 _CONTINUATION = re.compile(
     r"^(但|但是|而|而且|并|并且|且|同时|从而|以致|以免|因此|所以|否则|特别是|尤其是|甚至|导致|造成|致使"
     r"|使得|其中|即|也就是|这|此外|如)"
@@ -582,17 +600,27 @@ def _enumeration(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] |
 
 def _manifestations(text: str) -> tuple[str, list[str]] | None:
     starts = [m.start() for m in _MANIFEST_START.finditer(text)]
-    firsts = [s for s in starts if text.startswith(("有的", "有些"), s)]
+    firsts = [s for s in starts if _OPENERS.match(text, s)]
     if not firsts:
         return None
     lead = text[:starts[0]]
-    if len(starts) < 2 and not (lead and _cjk_len(lead) <= _SUMMARY_MAX):
-        return None
+    if len(starts) < 2 and (text[starts[0] - 1:starts[0]] in "，," or not (
+            lead and _cjk_len(lead) <= _SUMMARY_MAX)):
+        return None  # one 有的 after a comma is a clause, not a list of manifestations
     ends = [*starts[1:], len(text)]
-    parts = [_tidy(text[s:e]) for s, e in zip(starts, ends, strict=True)]
+    parts = [_tidy(_without_afterword(text[s:e])) for s, e in zip(starts, ends, strict=True)]
     if any(_cjk_len(p) < _MIN_PART for p in parts):
         return None
     return _lead(lead), parts
+
+
+def _without_afterword(part: str) -> str:
+    """A manifestation without the example or comment that follows it ("比如，某局……")."""
+    for m in re.finditer(r"[。！？]", part):
+        rest = part[m.end():].lstrip()
+        if rest and _AFTERWORD.match(simplified(rest)):
+            return part[:m.end()]
+    return part
 
 
 def _semicolon_list(text: str) -> tuple[str, list[str]] | None:
@@ -673,7 +701,7 @@ def _table_drafts(table: Table, position: int, path: tuple[str, ...], cfg: DocTy
         parts = _cell_parts(text)
         for n, part in enumerate(parts, 1):
             loc = f"t{position}r{r}" + (f".{n}" if len(parts) > 1 else "")
-            yield _Draft(part, context, loc, fields, hint)
+            yield _Draft(part, context, loc, fields, hint, point=f"t{position}r{r}")
 
 
 def _form_values(rows: Sequence[tuple[str, ...]],
@@ -697,7 +725,7 @@ def _form_drafts(form: list[tuple[int, str, dict[str, str]]], position: int,
             _strip_label(value), manifestations=manifestations)[1]
         for n, part in enumerate(parts, 1):
             loc = f"t{position}r{r}" + (f".{n}" if len(parts) > 1 else "")
-            yield _Draft(part, path, loc, dict(fields))
+            yield _Draft(part, path, loc, dict(fields), point=f"t{position}r{r}")
 
 
 def _strip_label(text: str) -> str:
