@@ -501,6 +501,11 @@ def _paragraph_drafts(node: _Node, path: tuple[str, ...], manifestations: bool,
     if topic and len(text) - topic.end() >= _MIN_PART:  # "在厉行节约方面。建议……"
         path, text = (*path, topic.group(1)), text[topic.end():]
     lead, parts = split_inline(text, manifestations=manifestations)
+    if len(parts) == 1 and _is_framing(simplified(text)):
+        rest = re.search(r"。其中[，,](.{%d,})$" % _MIN_PART, parts[0])
+        if rest is None:
+            return  # the dateline, the reporter, what the leader stressed: no opinion
+        parts = [rest.group(1)]  # "……通报了4起问题。其中，某厅……" : the case is the item
     context = (*path, lead) if lead else path
     point = point or f"p{node.index}"
     if len(parts) == 1:
@@ -508,6 +513,23 @@ def _paragraph_drafts(node: _Node, path: tuple[str, ...], manifestations: bool,
         return
     for n, part in enumerate(parts, 1):
         yield _Draft(part, context, f"p{node.index}.{n}", fields, point=point)
+
+
+# A news report's framing: its dateline and agency, the reporter, the meeting and what its
+# leaders stressed.  Participants' words (大家认为, 有代表提出) are opinions and stay.
+_FRAMING = re.compile(
+    r"^(本报讯|本报|.{0,8}讯\s|.{0,8}网讯|新华社|据.{0,12}(报道|消息)|记者)"
+    r"|^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|昨天|今天|近期|目前)[^。]{0,60}?"
+    r"(召开|举行|组织召开|获悉|发布|通报|曝光|晒出|公布|刊登|印发|下发|部署|出席|主持)"
+    r"|^[^，。；]{0,24}?(指出|强调|要求|表示|透露|获悉|了解到)[，：]"
+    r"|^[^，。；]{0,24}?(介绍了|在讲话|致辞|出席会议|主持会议|作总结|进行了总结)"
+)
+_PARTICIPANT = re.compile(r"大家|群众|代表|网友|委员|与会|有人|有的|职工|居民|村民|学生|同学|受访|干部们")
+
+
+def _is_framing(text: str) -> bool:
+    m = _FRAMING.match(text)
+    return bool(m) and not _PARTICIPANT.search(text[:m.end()])
 
 
 _SPEAKER = re.compile(r"^([\u4e00-\u9fff]{2,6})(（[^）]{1,20}）)?[：:]")
@@ -564,6 +586,9 @@ def split_inline(text: str, *, manifestations: bool = False) -> tuple[str, list[
         cut = _enumeration(text, pattern)
         if cut:
             return cut
+    cut = _counted_lists(text) or _counted_sentences(text)
+    if cut:
+        return cut
     point = _manifestations(text)
     if point and not manifestations and _is_point(text):
         return "", [_tidy(text)]
@@ -571,6 +596,55 @@ def split_inline(text: str, *, manifestations: bool = False) -> tuple[str, list[
     if cut:
         return cut
     return "", [_tidy(text)]
+
+
+_COUNT = r"(\d{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:个|项|件|类|条|起|种|大)"
+_COUNTED_END = re.compile(rf"等\s*{_COUNT}")
+_COUNTED_LEAD = re.compile(rf"{_COUNT}[^：:。；]{{0,12}}(?:为|是|包括|如下|有)?[：:]$")
+
+
+def _count_value(s: str) -> int:
+    return int(s) if s.isdigit() else _cn_value(s.replace("两", "二"))
+
+
+def _counted_lists(text: str) -> tuple[str, list[str]] | None:
+    """The parts of lists that announce their length: "整治A，B，C等3个方面问题", "A、B等十项".
+
+    The count says where the list starts: the last N clauses before "等N个", or, when the
+    clause before it holds the list, its last N 、-separated phrases (one off is allowed).
+    """
+    parts: list[str] = []
+    lead = ""
+    start = 0
+    for m in _COUNTED_END.finditer(text):
+        n = _count_value(m.group(1))
+        segment = re.split(r"[。；;！？：:]", text[start:m.start()])[-1]
+        clauses = [c for c in re.split(r"[，,]", segment) if c.strip()]
+        found = clauses[-n:] if len(clauses) >= n - 1 else None
+        if found is None and clauses:
+            phrases = [p for p in clauses[-1].split("、") if p.strip()]
+            found = phrases[-n:] if abs(len(phrases) - n) <= 1 else None
+        if n < 2 or not found or sum(_cjk_len(p) for p in found) < 4 * len(found) or any(
+                _cjk_len(p) < 2 for p in found):
+            continue
+        parts += [_tidy(p) for p in found]
+        start = m.end()
+    return (lead, parts) if len(parts) >= 2 else None
+
+
+def _counted_sentences(text: str) -> tuple[str, list[str]] | None:
+    """"这10件事为：A。B。……" : a lead-in with a count, then exactly that many sentences."""
+    colon = re.search(r"[：:]", text)
+    if colon is None or colon.start() > 30:
+        return None
+    m = _COUNTED_LEAD.search(text[:colon.end()])
+    if m is None:
+        return None
+    body = text[colon.end():]
+    sentences = [x for x in re.findall(r"[^。！？]+[。！？]?", body) if _cjk_len(x) >= _MIN_PART]
+    if len(sentences) != _count_value(m.group(1)) or len(sentences) < 2:
+        return None
+    return _lead(text[:colon.start()]), [_tidy(x) for x in sentences]
 
 
 def _is_point(text: str) -> bool:
