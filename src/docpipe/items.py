@@ -348,7 +348,8 @@ def _is_plain_heading(text: str, tax: Taxonomy) -> bool:
     t = text.rstrip("：:")
     if len(t) > 20 or _SENTENCE_PUNCT.search(t):
         return False
-    return (text.endswith(("：", ":")) or bool(tax.category_in_heading(compact(t)))
+    return (text.endswith(("：", ":"))
+            or bool(tax.category_in_heading(compact(t), manifestations=False))
             or t.endswith(("方面", "方面的问题", "方面问题")))
 
 
@@ -442,6 +443,8 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
             if not _skipped_section(heading, cfg, tax):
                 yield from _leaves(child, (*path, heading), cfg, tax,
                                    f"p{child.index}" if is_point else "")
+            else:  # a progress report's "开展情况" still shows the problems it found
+                yield from _problem_leaves(child, (*path, heading))
             continue
         if child.kind != "para":
             structured_seen = True
@@ -450,6 +453,21 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
             continue
         yielded = True
         yield child, path, point
+
+
+def _problem_leaves(node: _Node,
+                    path: tuple[str, ...]) -> Iterator[tuple[_Node, tuple[str, ...], str]]:
+    """Inside a skipped section, only problem points: a summary, then 有的/一些 sentences."""
+    for child in node.children:
+        if child.children:
+            yield from _problem_leaves(child, (*path, child.text.rstrip("：:。；; ")))
+        elif child.kind != "table" and (_manifestations(child.text) or _PROBLEM_POINT.match(
+                simplified(child.text))):
+            yield child, path, ""
+
+
+# "二是“流动化”。一些干部……" : a short summary, then who does what
+_PROBLEM_POINT = re.compile(r"^[^。；]{1,16}。(一些|少数|个别|部分|有的|有些)")
 
 
 def _is_point_block(node: _Node, tax: Taxonomy) -> bool:
@@ -706,9 +724,17 @@ def _semicolon_list(text: str) -> tuple[str, list[str]] | None:
     if "。" in body:
         return None
     parts = [p.strip() for p in re.split(r"[；;]", body)]
+    into = _LIST_INTO.search(parts[0])
+    if into and _cjk_len(parts[0][into.end():]) >= _MIN_PART:  # "……的问题，如A；B；C"
+        lead, parts[0] = f"{lead}{parts[0][:into.start()]}", parts[0][into.end():]
     if len(parts) < 2 or any(_cjk_len(p) < _MIN_PART or _CONTINUATION.match(p) for p in parts):
         return None
     return _lead(lead), [_tidy(p) for p in parts]
+
+
+# Where the first clause of a ；-list hands over to the list: "……，其中A；B", "……，如A；B"
+_LIST_INTO = re.compile(r"[，,](?:其中|如|例如|比如|诸如|包括|主要有|主要是)[：:，,]?(?!.*[，,](?:其中|如|例如"
+                        r"|比如|诸如|包括|主要有|主要是)[：:，,]?)")
 
 
 def _lead(text: str) -> str:
