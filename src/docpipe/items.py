@@ -302,16 +302,19 @@ def _subheads(paras: Sequence[Paragraph], skip: set[int]) -> set[int]:
     """
     bare = [i not in skip and p.table is None and not p.numbering and not p.style.lower().startswith(
         ("heading", "标题")) and _is_bare_line(normalise_text(p.text)) for i, p in enumerate(paras)]
+    # blank lines, stamps and bylines neither count in a run nor break it
+    quiet = [not p.text.strip() or (p.table is None and _is_boilerplate(normalise_text(p.text)))
+             for p in paras]
     found: set[int] = set()
     i = 0
     while i < len(paras):
-        if not bare[i]:
+        if not bare[i] or quiet[i]:
             i += 1
             continue
         j = i
-        while j < len(paras) and (bare[j] or not paras[j].text.strip()):
+        while j < len(paras) and (bare[j] or quiet[j]):
             j += 1
-        run = [k for k in range(i, j) if bare[k]]
+        run = [k for k in range(i, j) if bare[k] and not quiet[k]]
         if len(run) <= 2:
             found.update(run)
         i = j
@@ -400,8 +403,13 @@ def split_items(doc: SourceDocument, info: DocInfo, *, taxonomy: Taxonomy | None
     return items
 
 
+_HEADING_MAX = 30  # a longer "heading" is a lead-in sentence: its words name no category
+
+
 def _hint(path: tuple[str, ...], tax: Taxonomy) -> str:
     for heading in reversed(path):
+        if len(compact(heading)) > _HEADING_MAX:
+            continue
         found = tax.category_in_heading(compact(heading))
         if found:
             return found
@@ -638,15 +646,17 @@ def _counted_lists(text: str) -> tuple[str, list[str]] | None:
         n = _count_value(m.group(1))
         segment = re.split(r"[。；;！？：:]", text[start:m.start()])[-1]
         clauses = [c for c in re.split(r"[，,]", segment) if c.strip()]
-        found = clauses[-n:] if len(clauses) >= n - 1 else None
-        if found is None and clauses:
-            phrases = [p for p in clauses[-1].split("、") if p.strip()]
-            found = phrases[-n:] if abs(len(phrases) - n) <= 1 else None
+        phrases = [p for p in clauses[-1].split("、") if p.strip()] if clauses else []
+        if len(phrases) >= 2 and abs(len(phrases) - n) <= 1:
+            found: list[str] | None = phrases[-n:]  # the clause before 等N holds the list
+        else:
+            found = clauses[-n:] if len(clauses) >= n - 1 else None
         if n < 2 or not found or sum(_cjk_len(p) for p in found) < 4 * len(found) or any(
                 _cjk_len(p) < 2 for p in found):
             continue
         parts += [_tidy(p) for p in found]
-        start = m.end()
+        after = re.compile(r"[，,。；;]").search(text, m.end())
+        start = after.end() if after else len(text)
     return (lead, parts) if len(parts) >= 2 else None
 
 
