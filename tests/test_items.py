@@ -400,3 +400,9 @@ def test_a_lead_in_sentence_names_no_category() -> None:
                "有人戴着耳机看电视剧；还有人离岗去接孩子放学。")
     items = split_items(doc, _info("进展报告"))
     assert len(items) == 3 and {i.hint for i in items} == {""}  # "其他" here is no heading
+
+
+def test_a_section_on_causes_gives_no_items_even_when_shaped_like_a_point() -> None:
+    doc = _doc("一、存在的问题", "1．会多文多。有的会议一开半天，只念稿子。", "二、原因分析",
+               "1．宗旨意识淡化。一些同志习惯坐在办公室听汇报。")
+    assert _texts(doc, "对照检查材料") == ["有的会议一开半天，只念稿子。"]

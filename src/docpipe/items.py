@@ -451,7 +451,9 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
             if not _skipped_section(heading, cfg, tax):
                 yield from _leaves(child, (*path, heading), cfg, tax,
                                    f"p{child.index}" if is_point else "")
-            else:  # a progress report's "开展情况" still shows the problems it found
+            elif not _NO_PROBLEMS.search(compact(heading)):
+                # a progress report's "开展情况" still shows the problems it found; a section
+                # on causes ("思想根源") describes them again, and gives no items
                 yield from _problem_leaves(child, (*path, heading))
             continue
         if child.kind != "para":
@@ -474,6 +476,7 @@ def _problem_leaves(node: _Node,
             yield child, path, ""
 
 
+_NO_PROBLEMS = re.compile(r"原因|根源|成效|成绩|经验|体会|启示|做法|打算|下一步|目标|指导思想")
 # "二是“流动化”。一些干部……" : a short summary, then who does what
 _PROBLEM_POINT = re.compile(r"^[^。；]{1,16}。(一些|少数|个别|部分|有的|有些)")
 
