@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from docpipe.records import DocStatus, InboxFile, Paragraph, SourceDocument, Table, UnitInfo
+from docpipe.records import (
+    DocInfo,
+    DocStatus,
+    InboxFile,
+    Paragraph,
+    SourceDocument,
+    Table,
+    UnitInfo,
+)
 from docpipe.understanding.doctype import (
     describe_document,
     detect_doc_type,
@@ -12,6 +20,7 @@ from docpipe.understanding.doctype import (
     load_doctypes,
     parse_doctypes,
 )
+from docpipe.understanding.items import split_items
 
 
 def _doc(*texts: str, tables: tuple[Table, ...] = ()) -> SourceDocument:
@@ -31,6 +40,15 @@ def _doc(*texts: str, tables: tuple[Table, ...] = ()) -> SourceDocument:
     ("关于教育实践活动进展情况的报告", "进展报告"),
     ("教育实践活动工作简报", "进展报告"),
     ("领导班子党性分析报告", "对照检查材料"),  # a strong cue beats the weak 报告
+    # real titles of the genre, in the team's words
+    ("关于镇人大代表建议线索征集情况报告", "征求意见汇总"),  # not the 情况报告 of 进展报告
+    ("市林业局2014年度专题民主生活会对照检查材料", "对照检查材料"),
+    ("县直机关“四风”问题查摆问题清单", "整改方案"),
+    ("关于开展违规发放津补贴问题专项整治工作的实施方案", "整改方案"),
+    ("市纪委关于三起形式主义典型问题通报", "进展报告"),
+    ("区政务服务中心召开作风建设工作推进会", "进展报告"),
+    ("副县长到柳溪村开展民情恳谈", "座谈会记录"),
+    ("机关作风“慢粗虚”的具体表现", "整改方案"),
 ])
 def test_type_from_title(title: str, expected: str) -> None:
     doc_type, confidence = detect_doc_type(_doc(title, "正文第一段。"), "文件.docx")
@@ -52,6 +70,26 @@ def test_content_cues_as_last_resort() -> None:
     table = Table(0, (("序号", "存在问题", "整改措施", "责任人", "完成时限"),))
     doc_type, confidence = detect_doc_type(_doc("请各位审阅。", tables=(table,)), "scan001.docx")
     assert doc_type == "整改方案" and confidence <= 0.6
+
+
+@pytest.mark.parametrize(("lede", "expected"), [
+    ("5月8日，县税务局党组召开征求意见座谈会，听取纳税人代表对班子作风的意见建议。",
+     "座谈会记录"),  # the event named first decides, not the 征求意见 it served
+    ("本报讯 昨天，市纪委网站通报了3起违规公款宴请问题。", "进展报告"),
+    ("11月2日至4日，县效能办对12个窗口单位开展明察暗访，发现5名工作人员脱岗。", "进展报告"),
+])
+def test_untitled_report_is_typed_by_its_lede(lede: str, expected: str) -> None:
+    doc = _doc(lede, "会上，大家踊跃发言，提出了不少意见。")
+    assert detect_doc_type(doc, "web_0412.docx") == (expected, 0.6)
+
+
+def test_repeated_headline_is_one_title_not_body() -> None:
+    doc = _doc("基层干部：表格填了一遍又一遍", "基层干部：表格填了一遍又一遍", "记者走访发现……")
+    assert document_title(doc) == "基层干部：表格填了一遍又一遍"
+    doc = _doc("窗口单位作风暗访见闻", "窗口单位作风暗访见闻-某某新闻网", "正文第一段。")
+    assert document_title(doc) == "窗口单位作风暗访见闻"
+    assert [i.text for i in split_items(doc, DocInfo("其他", 0.3, "", "unknown", False))] == [
+        "正文第一段。"]
 
 
 def test_nothing_recognisable_is_other_with_low_confidence() -> None:

@@ -138,6 +138,10 @@ class Item:
     locator: str = ""  # "p12" = paragraph 12, "t1r3" = table 1 row 3, "p12.2" = 2nd part of p12
     fields: Mapping[str, str] = field(default_factory=dict)  # other table columns
     hint: str = ""  # category named by a heading above the item, if any
+    # The point (problem, opinion) the item belongs to: the locator of the paragraph, summary
+    # line or table row it was split from ("p12" for "p12.1", "p12.2"), else its own locator.
+    # Items are manifestations; count distinct points to count by point.
+    point: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ class Category:
     phrase: str
     cues: tuple[str, ...]
     other: bool = False
+    manifestations: tuple[str, ...] = ()  # heading words naming a manifestation ("门难进")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +47,15 @@ class Taxonomy:
                 return c
         raise KeyError(f"unknown category {label!r}; known: {', '.join(self.labels)}")
 
-    def category_in_heading(self, heading: str) -> str:
-        """The category a heading names ("一、形式主义方面的问题"), or '' if none or several."""
-        found = {c.name for c in self.categories for cue in c.cues if cue in heading}
+    def category_in_heading(self, heading: str, *, manifestations: bool = True) -> str:
+        """The category a heading names, or '' if none or several.
+
+        "一、形式主义方面的问题" names it; so does a heading that names one of its manifestations
+        ("（二）“门难进、脸难看、事难办”问题") unless ``manifestations`` is False.
+        """
+        found = {c.name for c in self.categories
+                 for cue in (c.cues + c.manifestations if manifestations else c.cues)
+                 if cue in heading}
         return found.pop() if len(found) == 1 else ""
 
 
@@ -63,6 +70,7 @@ def parse_taxonomy(data: dict[str, object]) -> Taxonomy:
             phrase=str(c.get("phrase", f"{c['name']}方面")),
             cues=tuple(str(x) for x in c.get("cues", [c["name"]])),
             other=bool(c.get("other", False)),
+            manifestations=tuple(str(x) for x in c.get("manifestations", [])),
         )
         for c in raw
     )

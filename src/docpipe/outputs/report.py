@@ -44,6 +44,7 @@ def item_json(item: Item) -> dict[str, Any]:
         "locator": item.locator,
         "fields": dict(item.fields),
         "hint": item.hint,
+        "point": item.point,
     }
 
 

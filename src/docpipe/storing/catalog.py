@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 DEFAULT_FILENAME = "catalog.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE documents (
@@ -116,7 +116,9 @@ CREATE VIEW current_items AS
 """
 
 # Schema scripts by the version they produce; a new version appends an ALTER script here.
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# Version 2: Item.point, the point an item (a manifestation) belongs to.
+_SCHEMA_V2 = "ALTER TABLE items ADD COLUMN point TEXT NOT NULL DEFAULT '';"
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 # Insert a document row, or update it in place (keeping its id) when its path is already known.
 _UPSERT_COLUMNS = (*(c.strip() for c in DOC_COLUMNS.split(",")), "body", "mtime_ns")

@@ -60,6 +60,7 @@ PREDICTION_COLUMNS = (
 ITEM_COLUMNS = (
     "path, unit, doc_type, item_index, text, heading_path, locator, fields, hint, "
     + PREDICTION_COLUMNS
+    + ", point"
 )
 ITEM_MARKS = ", ".join("?" * (3 + len(ITEM_COLUMNS.split(","))))
 
@@ -74,7 +75,8 @@ COVERED_FIELDS: Mapping[type, frozenset[str]] = {
         {"doc_type", "doc_type_confidence", "unit", "unit_source", "unit_known", "title"}
     ),
     Item: frozenset(
-        {"path", "unit", "doc_type", "index", "text", "heading_path", "locator", "fields", "hint"}
+        {"path", "unit", "doc_type", "index", "text", "heading_path", "locator", "fields", "hint",
+         "point"}
     ),
     Prediction: frozenset(
         {"label", "probabilities", "merged_label", "needs_review", "secondary", "terms"}
@@ -236,6 +238,7 @@ def _item_row(ci: ClassifiedItem, doc_path: str, memo: dict[tuple[str, ...], str
         dumps_value(dict(it.fields)) if it.fields else "{}",
         it.hint,
         *prediction_values(ci.prediction, memo),
+        it.point,
     ]
     texts, odd = storable_values(values)
     return [odd, *texts]
@@ -246,7 +249,7 @@ def _item(row: Sequence[Any], doc_path: str, memo: dict[str, Any]) -> Classified
     if row[1]:
         row = [stored_text(v) for v in row]
     (_, _, path, unit, doc_type, index, text, heading, locator, fields_, hint,
-     label, merged, prob_labels, prob_values, review, secondary, terms) = row  # fmt: skip
+     label, merged, prob_labels, prob_values, review, secondary, terms, point) = row  # fmt: skip
     item = Item(
         path=doc_path if path is None else path,
         unit=unit,
@@ -257,6 +260,7 @@ def _item(row: Sequence[Any], doc_path: str, memo: dict[str, Any]) -> Classified
         locator=locator,
         fields={} if fields_ == "{}" else json.loads(fields_),
         hint=hint,
+        point=point,
     )
     probabilities = (
         dict(zip(_tuple_from(prob_labels, memo), map(float, prob_values.split(",")), strict=True))

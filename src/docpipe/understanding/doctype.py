@@ -30,6 +30,7 @@ class DocType:
     content: tuple[str, ...]
     fallback: bool = False
     rectification: bool = False
+    lede: tuple[str, ...] = ()  # event nouns that type an untitled report by its first lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ def parse_doctypes(data: Mapping[str, object]) -> DocTypes:
             content=_strs(t.get("content")),
             fallback=bool(t.get("fallback", False)),
             rectification=bool(t.get("rectification", False)),
+            lede=_strs(t.get("lede")),
         )
         for t in raw
     )
@@ -157,6 +159,12 @@ def title_paragraphs(doc: SourceDocument) -> tuple[int, ...]:
                 and not _LABEL_START.match(text) and not p.numbering
                 and not _FIELD_LINE.match(text) and "。" not in text)
         )
+        if found and _repeats_title(compact(doc.paragraphs[found[0]].text), text):
+            found.append(i)  # a web copy repeats its headline, often with the site's name
+            continue
+        if not found and _field_like_headline(doc, i, text):
+            found.append(i)
+            continue
         if not title_like or len(found) >= 4:
             break
         if found and not (styled or _continues_title(compact(doc.paragraphs[found[-1]].text),
@@ -166,6 +174,17 @@ def title_paragraphs(doc: SourceDocument) -> tuple[int, ...]:
         if i > 12:
             break
     return tuple(found)
+
+
+def _repeats_title(first: str, line: str) -> bool:
+    """The headline again ("……-网站名" or the same words): still the title, not body text."""
+    return len(first) >= 6 and len(line) <= len(first) + 20 and line.startswith(first)
+
+
+def _field_like_headline(doc: SourceDocument, i: int, text: str) -> bool:
+    """A first line shaped like "栏目名：标题" that the next line repeats is a headline."""
+    following = next((compact(p.text) for p in doc.paragraphs[i + 1:i + 3] if p.text.strip()), "")
+    return 6 <= len(text) <= 60 and "。" not in text and following == text
 
 
 _TITLE_HEAD_END = re.compile(r"(党组|党委|委员会|厅|局|办|院|活动|的|和|及|与|暨|关于)$")
@@ -179,7 +198,9 @@ def _continues_title(previous: str, line: str) -> bool:
 
 
 def document_title(doc: SourceDocument) -> str:
-    return "".join(compact(doc.paragraphs[i].text) for i in title_paragraphs(doc))
+    lines = [compact(doc.paragraphs[i].text) for i in title_paragraphs(doc)]
+    return "".join(line for n, line in enumerate(lines)
+                   if n == 0 or not _repeats_title(lines[0], line))  # a repeated headline once
 
 
 # ---------------------------------------------------------------- type
@@ -204,7 +225,31 @@ def detect_doc_type(doc: SourceDocument, filename: str, *,
     if by_name:
         name, strong = by_name
         return name, 0.8 if strong else 0.6
+    if not title:
+        by_lede = _by_lede(doc, cfg)
+        if by_lede:
+            return by_lede, 0.6
     return _by_content(doc, cfg)
+
+
+_LEDE_PARAGRAPHS = 2
+
+
+def _by_lede(doc: SourceDocument, cfg: DocTypes) -> str:
+    """The type whose lede cue comes first in the opening paragraphs of an untitled report.
+
+    A news report of a forum or a bulletin names its event in its first sentence ("……召开征求
+    意见座谈会", "……通报了4起……问题"); the event noun named first is the genre.
+    """
+    opening = [compact(p.text) for p in doc.paragraphs if p.table is None and p.text.strip()]
+    text = "".join(opening[:_LEDE_PARAGRAPHS])
+    best: tuple[int, int, str] | None = None
+    for t in cfg.types:
+        for cue in t.lede:
+            at = text.find(cue)
+            if at >= 0 and (best is None or (at, -len(cue)) < best[:2]):
+                best = (at, -len(cue), t.name)
+    return best[2] if best else ""
 
 
 def _by_genre_noun(text: str, cfg: DocTypes) -> tuple[str, bool] | None:

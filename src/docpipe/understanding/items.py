@@ -101,8 +101,8 @@ def _parse_label(text: str) -> tuple[str, str, str]:
         m = pattern.match(text)
         if m and len(text) > m.end():
             rest = text[m.end():].lstrip(" ：:，,")
-            if kind == "shi":  # "一是" stays a marker word; the sentence keeps its verb
-                rest = text[m.end():]
+            if kind == "shi":  # "一是……" is a sentence of its own: the marker word stays
+                rest = text
             return kind, m.group(0).strip(), rest
     return "", "", text
 
@@ -141,8 +141,34 @@ _SALUTATION = re.compile(r"(领导|同志|各位|尊敬|老师|朋友|大家|您
 _FIELD_LINE = re.compile(
     r"^(时间|地点|主持人|主持|记录人|记录|参加人员|参会人员|出席|列席|缺席|会议主题|主题|单位|姓名|职务"
     r"|日期|填表人|填报单位|填表日期|报送单位|谈话对象|谈话人|参加人|人数|会议名称|责任领导|责任人"
-    r"|责任单位|责任部门|责任处室|牵头领导|牵头单位|完成时限|整改时限|完成时间|时限)\s*[：:][^。]*。?$"
+    r"|责任单位|责任部门|责任处室|牵头领导|牵头单位|完成时限|整改时限|完成时间|时限|主责单位|主责部门"
+    r"|配合单位|协办单位|牵头部门)\s*[：:][^。]*。?$"
 )
+# Web-page chrome copied with the text: bylines, source stamps, counters, share buttons.
+_CHROME_START = re.compile(
+    r"^[•·●◆■▪\-\s]*(来源|信息来源|稿件来源|文章来源|发布时间|发布日期|发布者|发布人|作者|责任编辑"
+    r"|编辑|审核|校对|摄影|记者|通讯员|浏览次数|浏览量|浏览|点击率|点击数|阅读量|字号|分享到|打印本页"
+    r"|关闭窗口|扫一扫|【字体|【打印|【关闭)\s*[：:\s]"
+)
+_STAMP = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[:：时]\s*\d{2}(\s*[:：分]\s*\d{2})?秒?"
+    r"|(来源|发布时间|发布日期|发布者|作者|编辑|浏览|点击率|点击|阅读|字号|大字|中字|小字|[大中小]|次)"
+)
+_BRACKETED = re.compile(r"^【[^】]{1,12}】$")
+
+
+def _is_chrome(t: str) -> bool:
+    """A byline, date stamp or page widget rather than a sentence of the document.
+
+    A line that holds a dated stamp and, once the stamp is gone, only a short name (a paper, a
+    site, an office) is chrome; a time-stamped finding ("10:30，某窗口……") keeps its sentence.
+    """
+    if _CHROME_START.match(t) or _BRACKETED.match(t):
+        return True
+    if len(t) > 60 or not re.search(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}", t):
+        return False
+    rest = _STAMP.sub("", t).strip(" •·●|｜-—()（）")
+    return not _SENTENCE_PUNCT.search(rest) and _cjk_len(rest) <= 15
 _UNIT_LINE = re.compile(
     r"(厅|局|委|办|院|部|处|中心|公司|学校|大学|党组|党委|支部|总支|政府|所|站|队|集团|办公室|委员会"
     r"|领导小组|乡|镇|村|街道|社区)$"
@@ -161,7 +187,7 @@ _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
 
 def _is_boilerplate(text: str) -> bool:
     t = compact(text)
-    return (not re.search(f"[{_CJK}A-Za-z0-9]", t) or bool(_DATE_ONLY.match(t))
+    return (not re.search(f"[{_CJK}A-Za-z0-9]", t) or bool(_DATE_ONLY.match(t)) or _is_chrome(t)
             or bool(_BOILERPLATE.search(t)) or bool(_FIELD_LINE.match(t))
             or (len(t) <= 30 and bool(_SALUTATION.search(t)))
             or t.endswith(("：", ":")))  # a lead-in introduces what follows; it is no item
@@ -207,13 +233,15 @@ class _Node:
 
 _ATTACHMENT = re.compile(r"^附件\d*(?:[：:．.、]\s*(.*))?$")
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)", re.IGNORECASE)
-_MANIFEST = re.compile(r"^(有的|有些|个别|少数|部分|一些|主要表现|具体表现|表现在|表现为)")
+_MANIFEST = re.compile(r"^((还|也|另)?有的|(还|也)?有些|(还|也)?有人|个别|少数|部分|一些|主要表现"
+                       r"|具体表现|表现在|表现为)")
 _SUMMARY_MAX = 40
 
 
 def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
     """Nest paragraphs and tables under their headings, by label kind in order of appearance."""
     skip = set(title_paragraphs(doc)) | _signature_block(doc.paragraphs)
+    subheads = _subheads(doc.paragraphs, skip)
     root = _Node("root")
     stack: list[_Node] = [root]
     placed: set[int] = set()
@@ -243,6 +271,8 @@ def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
         node = _Node(kind or "para", text, i + 1, value=value)
         if kind in ("", "ph") and _is_plain_heading(text, tax):
             node.kind = kind = "ph"
+        elif not kind and i in subheads:
+            continue  # a news subheading or a byline: neither an item nor a heading to trust
         if kind.startswith("h"):
             node.forced_heading = True
         if kind:
@@ -265,6 +295,42 @@ def _outline(doc: SourceDocument, tax: Taxonomy) -> _Node:
         if t.depth == 0 and t.index not in placed:
             root.children.append(_Node("table", index=positions[t.index], table=t))
     return root
+
+
+_SUBHEAD_MAX = 25
+
+
+def _subheads(paras: Sequence[Paragraph], skip: set[int]) -> set[int]:
+    """Short unlabelled lines without sentence punctuation, unless three or more in a row.
+
+    Web copies of bulletins carry subheadings ("热词的变迁") and bylines between paragraphs; a run
+    of three or more such lines is rather a list of short opinions, one a line.
+    """
+    bare = [i not in skip and p.table is None and not p.numbering and not p.style.lower().startswith(
+        ("heading", "标题")) and _is_bare_line(normalise_text(p.text)) for i, p in enumerate(paras)]
+    # blank lines, stamps and bylines neither count in a run nor break it
+    quiet = [not p.text.strip() or (p.table is None and _is_boilerplate(normalise_text(p.text)))
+             for p in paras]
+    found: set[int] = set()
+    i = 0
+    while i < len(paras):
+        if not bare[i] or quiet[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(paras) and (bare[j] or quiet[j]):
+            j += 1
+        run = [k for k in range(i, j) if bare[k] and not quiet[k]]
+        if len(run) <= 2:
+            found.update(run)
+        i = j
+    return found
+
+
+def _is_bare_line(text: str) -> bool:
+    t = compact(text)
+    return (0 < len(t) <= _SUBHEAD_MAX and not _SENTENCE_PUNCT.search(t)
+            and not t.endswith(("：", ":")) and not _parse_label(t)[0])
 
 
 def _classify_line(p: Paragraph) -> tuple[str, int, str]:
@@ -291,7 +357,8 @@ def _is_plain_heading(text: str, tax: Taxonomy) -> bool:
     t = text.rstrip("：:")
     if len(t) > 20 or _SENTENCE_PUNCT.search(t):
         return False
-    return (text.endswith(("：", ":")) or bool(tax.category_in_heading(compact(t)))
+    return (text.endswith(("：", ":"))
+            or bool(tax.category_in_heading(compact(t), manifestations=False))
             or t.endswith(("方面", "方面的问题", "方面问题")))
 
 
@@ -321,6 +388,7 @@ class _Draft:
     locator: str
     fields: dict[str, str]
     hint_from_fields: str = ""
+    point: str = ""  # the locator of the paragraph, summary line or row this part belongs to
 
 
 def split_items(doc: SourceDocument, info: DocInfo, *, taxonomy: Taxonomy | None = None,
@@ -337,12 +405,17 @@ def split_items(doc: SourceDocument, info: DocInfo, *, taxonomy: Taxonomy | None
             continue
         hint = d.hint_from_fields or _hint(d.path, tax)
         items.append(Item(doc.path, info.unit, info.doc_type, len(items) + 1, d.text, d.path,
-                          d.locator, dict(d.fields), hint))
+                          d.locator, dict(d.fields), hint, d.point or d.locator))
     return items
+
+
+_HEADING_MAX = 30  # a longer "heading" is a lead-in sentence: its words name no category
 
 
 def _hint(path: tuple[str, ...], tax: Taxonomy) -> str:
     for heading in reversed(path):
+        if len(compact(heading)) > _HEADING_MAX:
+            continue
         found = tax.category_in_heading(compact(heading))
         if found:
             return found
@@ -351,34 +424,43 @@ def _hint(path: tuple[str, ...], tax: Taxonomy) -> str:
 
 def _walk(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
           opinion_doc: bool) -> Iterator[_Draft]:
-    for leaf, leaf_path in _leaves(node, path, cfg, tax):
+    for leaf, leaf_path, point in _leaves(node, path, cfg, tax):
         if leaf.table is not None:
             yield from _table_drafts(leaf.table, leaf.index, leaf_path, cfg, tax, opinion_doc)
         elif opinion_doc or _hint(leaf_path, tax):
-            yield from _paragraph_drafts(leaf, leaf_path, cfg.split_manifestations)
+            yield from _paragraph_drafts(leaf, leaf_path, cfg.split_manifestations, point)
 
 
-def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
-            tax: Taxonomy) -> Iterator[tuple[_Node, tuple[str, ...]]]:
-    """Tables and content paragraphs with their heading paths, minus skipped sections."""
+def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes, tax: Taxonomy,
+            point: str = "") -> Iterator[tuple[_Node, tuple[str, ...], str]]:
+    """Tables and content paragraphs with their heading paths and points, minus skipped sections.
+
+    The point is '' except under a problem point's summary line, whose paragraphs share it.
+    """
     structured_seen = False
     structured = any(c.kind not in ("para", "att") for c in node.children)
     yielded = False
     for child in node.children:
         if child.kind == "table":
             structured_seen = True
-            yield child, path
+            yield child, path, ""
             continue
-        if not cfg.split_manifestations and _is_point_block(child, tax):
+        is_point = _is_point_block(child, tax)
+        if not cfg.split_manifestations and is_point:
             structured_seen = yielded = True  # "whole": the summary and its 有的 lines are one
             yield _Node("merged", "".join([child.text, *(c.text for c in child.children)]),
-                        child.index), path
+                        child.index), path, ""
             continue
         if child.children or child.forced_heading:
             structured_seen = True
             heading = child.text.rstrip("：:。；; ")
             if not _skipped_section(heading, cfg, tax):
-                yield from _leaves(child, (*path, heading), cfg, tax)
+                yield from _leaves(child, (*path, heading), cfg, tax,
+                                   f"p{child.index}" if is_point else "")
+            elif not _NO_PROBLEMS.search(compact(heading)):
+                # a progress report's "开展情况" still shows the problems it found; a section
+                # on causes ("思想根源") describes them again, and gives no items
+                yield from _problem_leaves(child, (*path, heading))
             continue
         if child.kind != "para":
             structured_seen = True
@@ -386,7 +468,23 @@ def _leaves(node: _Node, path: tuple[str, ...], cfg: DocTypes,
                                     yielded):
             continue
         yielded = True
-        yield child, path
+        yield child, path, point
+
+
+def _problem_leaves(node: _Node,
+                    path: tuple[str, ...]) -> Iterator[tuple[_Node, tuple[str, ...], str]]:
+    """Inside a skipped section, only problem points: a summary, then 有的/一些 sentences."""
+    for child in node.children:
+        if child.children:
+            yield from _problem_leaves(child, (*path, child.text.rstrip("：:。；; ")))
+        elif child.kind != "table" and (_manifestations(child.text) or _PROBLEM_POINT.match(
+                simplified(child.text))):
+            yield child, path, ""
+
+
+_NO_PROBLEMS = re.compile(r"原因|根源|成效|成绩|经验|体会|启示|做法|打算|下一步|目标|指导思想")
+# "二是“流动化”。一些干部……" : a short summary, then who does what
+_PROBLEM_POINT = re.compile(r"^[^。；]{1,16}。(一些|少数|个别|部分|有的|有些)")
 
 
 def _is_point_block(node: _Node, tax: Taxonomy) -> bool:
@@ -406,7 +504,7 @@ def paragraph_leaves(doc: SourceDocument, *, taxonomy: Taxonomy | None = None,
     tax = taxonomy or load_taxonomy()
     cfg = config or load_doctypes()
     return [(f"p{leaf.index}", path, leaf.text)
-            for leaf, path in _leaves(_outline(doc, tax), (), cfg, tax) if leaf.table is None]
+            for leaf, path, _ in _leaves(_outline(doc, tax), (), cfg, tax) if leaf.table is None]
 
 
 def _paragraph_is_item(node: _Node, top: bool, structured: bool, structured_seen: bool,
@@ -428,22 +526,45 @@ def _skipped_section(heading: str, cfg: DocTypes, tax: Taxonomy) -> bool:
         re.search(w, heading) for w in cfg.skip_sections)
 
 
-_TOPIC = re.compile(r"^((关于|在|从)?[^。：:；;，,]{0,16}方面(的问题|的意见|问题|意见)?)[。：:]")
+_TOPIC = re.compile(r"^((关于|在|从)?[^。：:；;，,]{0,16}方面(的问题|的意见|问题|意见)?)[。：:，,]")
 
 
-def _paragraph_drafts(node: _Node, path: tuple[str, ...],
-                      manifestations: bool) -> Iterator[_Draft]:
+def _paragraph_drafts(node: _Node, path: tuple[str, ...], manifestations: bool,
+                      point: str = "") -> Iterator[_Draft]:
     text, fields = _strip_speaker(node.text)
     topic = _TOPIC.match(text)
     if topic and len(text) - topic.end() >= _MIN_PART:  # "在厉行节约方面。建议……"
         path, text = (*path, topic.group(1)), text[topic.end():]
     lead, parts = split_inline(text, manifestations=manifestations)
+    if len(parts) == 1 and _is_framing(simplified(text)):
+        rest = re.search(r"。其中[，,](.{%d,})$" % _MIN_PART, parts[0])
+        if rest is None:
+            return  # the dateline, the reporter, what the leader stressed: no opinion
+        parts = [rest.group(1)]  # "……通报了4起问题。其中，某厅……" : the case is the item
     context = (*path, lead) if lead else path
+    point = point or f"p{node.index}"
     if len(parts) == 1:
-        yield _Draft(parts[0], context, f"p{node.index}", fields)
+        yield _Draft(parts[0], context, f"p{node.index}", fields, point=point)
         return
     for n, part in enumerate(parts, 1):
-        yield _Draft(part, context, f"p{node.index}.{n}", fields)
+        yield _Draft(part, context, f"p{node.index}.{n}", fields, point=point)
+
+
+# A news report's framing: its dateline and agency, the reporter, the meeting and what its
+# leaders stressed.  Participants' words (大家认为, 有代表提出) are opinions and stay.
+_FRAMING = re.compile(
+    r"^(本报讯|本报|.{0,8}讯\s|.{0,8}网讯|新华社|据.{0,12}(报道|消息)|记者)"
+    r"|^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|近日|日前|昨天|今天|近期|目前)[^。]{0,60}?"
+    r"(召开|举行|组织召开|获悉|发布|通报|曝光|晒出|公布|刊登|印发|下发|部署|出席|主持)"
+    r"|^[^，。；]{0,24}?(指出|强调|要求|表示|透露|获悉|了解到)[，：]"
+    r"|^[^，。；]{0,24}?(介绍了|在讲话|致辞|出席会议|主持会议|作总结|进行了总结)"
+)
+_PARTICIPANT = re.compile(r"大家|群众|代表|网友|委员|与会|有人|有的|职工|居民|村民|学生|同学|受访|干部们")
+
+
+def _is_framing(text: str) -> bool:
+    m = _FRAMING.match(text)
+    return bool(m) and not _PARTICIPANT.search(text[:m.end()])
 
 
 _SPEAKER = re.compile(r"^([\u4e00-\u9fff]{2,6})(（[^）]{1,20}）)?[：:]")
@@ -472,7 +593,17 @@ _ENUMS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:^|(?<=[。；;：:！？\s]))(\d{1,2})[、．.](?!\d)"),
     re.compile(r"(?:^|(?<=[。；;：:！？\s]))(首先|其次|再次|最后)[，,：:]"),
 )
-_MANIFEST_START = re.compile(r"(?:^|(?<=[。；;！？：:]))(有的|有些|个别|少数|部分|一些)(?!放矢)")
+# Where a manifestation starts: 有的/有些/有人 (also after a comma, as in "有的……，有的……"),
+# 个别/少数/部分/一些 and "有某某谈到/表示" after a sentence break.
+_MANIFEST_START = re.compile(
+    r"(?:^|(?<=[。；;！？：:]))(?:(?:还|也|另|如)?(?:有的|有些|有人)(?!放矢)|个别|少数|部分|一些"
+    r"|有(?=[^，。；：]{2,14}?(?:谈到|表示|说|认为|反映|提出|指出|坦言|坦陈)[，：]))"
+    r"|(?<=[，,])(?:还|也|另|如)?(?:有的|有些|有人)(?!放矢)"
+)
+_OPENERS = re.compile(r"(?:还|也|另|如)?(?:有的|有些|有人)|有(?!的|些|人|关|效|力|利|所|待|时|点)")
+# What follows a list of manifestations without being one: an example, a comment, a cause.
+_AFTERWORD = re.compile(r"^(就?比如|例如|譬如|这|此|对此|究其原因|其原因|原因|由于|总之|可见|以上|上述"
+                        r"|因此|所以)")
 _CONTINUATION = re.compile(
     r"^(但|但是|而|而且|并|并且|且|同时|从而|以致|以免|因此|所以|否则|特别是|尤其是|甚至|导致|造成|致使"
     r"|使得|其中|即|也就是|这|此外|如)"
@@ -490,6 +621,9 @@ def split_inline(text: str, *, manifestations: bool = False) -> tuple[str, list[
         cut = _enumeration(text, pattern)
         if cut:
             return cut
+    cut = _counted_lists(text) or _counted_sentences(text)
+    if cut:
+        return cut
     point = _manifestations(text)
     if point and not manifestations and _is_point(text):
         return "", [_tidy(text)]
@@ -497,6 +631,57 @@ def split_inline(text: str, *, manifestations: bool = False) -> tuple[str, list[
     if cut:
         return cut
     return "", [_tidy(text)]
+
+
+_COUNT = r"(\d{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:个|项|件|类|条|起|种|大)"
+_COUNTED_END = re.compile(rf"等\s*{_COUNT}")
+_COUNTED_LEAD = re.compile(rf"{_COUNT}[^：:。；]{{0,12}}(?:为|是|包括|如下|有)?[：:]$")
+
+
+def _count_value(s: str) -> int:
+    return int(s) if s.isdigit() else _cn_value(s.replace("两", "二"))
+
+
+def _counted_lists(text: str) -> tuple[str, list[str]] | None:
+    """The parts of lists that announce their length: "整治A，B，C等3个方面问题", "A、B等十项".
+
+    The count says where the list starts: the last N clauses before "等N个", or, when the
+    clause before it holds the list, its last N 、-separated phrases (one off is allowed).
+    """
+    parts: list[str] = []
+    lead = ""
+    start = 0
+    for m in _COUNTED_END.finditer(text):
+        n = _count_value(m.group(1))
+        segment = re.split(r"[。；;！？：:]", text[start:m.start()])[-1]
+        clauses = [c for c in re.split(r"[，,]", segment) if c.strip()]
+        phrases = [p for p in clauses[-1].split("、") if p.strip()] if clauses else []
+        if len(phrases) >= 2 and abs(len(phrases) - n) <= 1:
+            found: list[str] | None = phrases[-n:]  # the clause before 等N holds the list
+        else:
+            found = clauses[-n:] if len(clauses) >= n - 1 else None
+        if n < 2 or not found or sum(_cjk_len(p) for p in found) < 4 * len(found) or any(
+                _cjk_len(p) < 2 for p in found):
+            continue
+        parts += [_tidy(p) for p in found]
+        after = re.compile(r"[，,。；;]").search(text, m.end())
+        start = after.end() if after else len(text)
+    return (lead, parts) if len(parts) >= 2 else None
+
+
+def _counted_sentences(text: str) -> tuple[str, list[str]] | None:
+    """"这10件事为：A。B。……" : a lead-in with a count, then exactly that many sentences."""
+    colon = re.search(r"[：:]", text)
+    if colon is None or colon.start() > 30:
+        return None
+    m = _COUNTED_LEAD.search(text[:colon.end()])
+    if m is None:
+        return None
+    body = text[colon.end():]
+    sentences = [x for x in re.findall(r"[^。！？]+[。！？]?", body) if _cjk_len(x) >= _MIN_PART]
+    if len(sentences) != _count_value(m.group(1)) or len(sentences) < 2:
+        return None
+    return _lead(text[:colon.start()]), [_tidy(x) for x in sentences]
 
 
 def _is_point(text: str) -> bool:
@@ -516,7 +701,9 @@ def _enumeration(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] |
     if len(marks) < 2:
         return None
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    parts = [_tidy(text[m.end():end]) for m, end in zip(marks, ends, strict=True)]
+    keep = pattern is _ENUMS[0]  # "一是……" keeps its marker word, as the sentence was written
+    parts = [_tidy(text[m.start(1) if keep else m.end():end])
+             for m, end in zip(marks, ends, strict=True)]
     if sum(_cjk_len(p) >= _MIN_PART for p in parts) < 2:
         return None
     return _lead(text[:marks[0].start()]), [p for p in parts if p]
@@ -524,17 +711,27 @@ def _enumeration(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] |
 
 def _manifestations(text: str) -> tuple[str, list[str]] | None:
     starts = [m.start() for m in _MANIFEST_START.finditer(text)]
-    firsts = [s for s in starts if text.startswith(("有的", "有些"), s)]
+    firsts = [s for s in starts if _OPENERS.match(text, s)]
     if not firsts:
         return None
     lead = text[:starts[0]]
-    if len(starts) < 2 and not (lead and _cjk_len(lead) <= _SUMMARY_MAX):
-        return None
+    if len(starts) < 2 and (text[starts[0] - 1:starts[0]] in "，," or not (
+            lead and _cjk_len(lead) <= _SUMMARY_MAX)):
+        return None  # one 有的 after a comma is a clause, not a list of manifestations
     ends = [*starts[1:], len(text)]
-    parts = [_tidy(text[s:e]) for s, e in zip(starts, ends, strict=True)]
+    parts = [_tidy(_without_afterword(text[s:e])) for s, e in zip(starts, ends, strict=True)]
     if any(_cjk_len(p) < _MIN_PART for p in parts):
         return None
     return _lead(lead), parts
+
+
+def _without_afterword(part: str) -> str:
+    """A manifestation without the example or comment that follows it ("比如，某局……")."""
+    for m in re.finditer(r"[。！？]", part):
+        rest = part[m.end():].lstrip()
+        if rest and _AFTERWORD.match(simplified(rest)):
+            return part[:m.end()]
+    return part
 
 
 def _semicolon_list(text: str) -> tuple[str, list[str]] | None:
@@ -546,9 +743,17 @@ def _semicolon_list(text: str) -> tuple[str, list[str]] | None:
     if "。" in body:
         return None
     parts = [p.strip() for p in re.split(r"[；;]", body)]
+    into = _LIST_INTO.search(parts[0])
+    if into and _cjk_len(parts[0][into.end():]) >= _MIN_PART:  # "……的问题，如A；B；C"
+        lead, parts[0] = f"{lead}{parts[0][:into.start()]}", parts[0][into.end():]
     if len(parts) < 2 or any(_cjk_len(p) < _MIN_PART or _CONTINUATION.match(p) for p in parts):
         return None
     return _lead(lead), [_tidy(p) for p in parts]
+
+
+# Where the first clause of a ；-list hands over to the list: "……，其中A；B", "……，如A；B"
+_LIST_INTO = re.compile(r"[，,](?:其中|如|例如|比如|诸如|包括|主要有|主要是)[：:，,]?(?!.*[，,](?:其中|如|例如"
+                        r"|比如|诸如|包括|主要有|主要是)[：:，,]?)")
 
 
 def _lead(text: str) -> str:
@@ -615,7 +820,7 @@ def _table_drafts(table: Table, position: int, path: tuple[str, ...], cfg: DocTy
         parts = _cell_parts(text)
         for n, part in enumerate(parts, 1):
             loc = f"t{position}r{r}" + (f".{n}" if len(parts) > 1 else "")
-            yield _Draft(part, context, loc, fields, hint)
+            yield _Draft(part, context, loc, fields, hint, point=f"t{position}r{r}")
 
 
 def _form_values(rows: Sequence[tuple[str, ...]],
@@ -639,7 +844,7 @@ def _form_drafts(form: list[tuple[int, str, dict[str, str]]], position: int,
             _strip_label(value), manifestations=manifestations)[1]
         for n, part in enumerate(parts, 1):
             loc = f"t{position}r{r}" + (f".{n}" if len(parts) > 1 else "")
-            yield _Draft(part, path, loc, dict(fields))
+            yield _Draft(part, path, loc, dict(fields), point=f"t{position}r{r}")
 
 
 def _strip_label(text: str) -> str:
