@@ -334,3 +334,38 @@ def test_a_read_only_model_folder_still_classifies(tmp_path, fitted, monkeypatch
     clf = load_classifier(path, train_if_missing=False, training_dir=tmp_path / "none")
     assert isinstance(clf.model, LinearModel) and not served_path(path).exists()
     assert clf.predict(["公款吃喝，超标准配备公务用车"])[0].label == "奢靡之风"
+
+
+# --- benchmarks/realdocs_classify.py: the real-items measure -------------------------------
+
+def _realdocs_module() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "realdocs_classify.py"
+    spec = importlib.util.spec_from_file_location("realdocs_classify", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_realdocs_says_plainly_when_the_real_documents_are_absent(tmp_path, capsys) -> None:
+    rc = _realdocs_module().main(["--data", str(tmp_path / "dev.jsonl")])
+    assert rc == 2
+    assert "not in the repository" in capsys.readouterr().err
+
+
+def test_realdocs_counts_either_label_of_a_gold_pair_as_right(tmp_path) -> None:
+    rd = _realdocs_module()
+    data = tmp_path / "dev.jsonl"
+    data.write_text(json.dumps({"items": [
+        {"text": "甲", "label": "享乐主义|奢靡之风"}, {"text": "乙", "label": "其他"},
+    ]}, ensure_ascii=False) + "\n", "utf-8")
+    gold = rd.read_gold([data])
+    guesses = [rd.Guess("奢靡之风", 0.9), rd.Guess("形式主义", 0.5)]
+    result = rd.report(gold, guesses, 0.8)
+    assert result["accuracy"] == 0.5
+    assert (result["coverage"], result["covered_accuracy"]) == (0.5, 1.0)
+    assert result["per_class"]["奢靡之风"] == 1.0 and result["per_class"]["其他"] == 0.0
+    assert result["merged_f1"] == 0.5  # 享乐奢靡 1.0 and 其他 0.0; 形式主义 has no gold item

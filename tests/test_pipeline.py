@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -127,9 +128,18 @@ def test_batches_of_a_run_share_one_worker_pool(small_inbox: Path) -> None:
 def test_units_send_back_only_the_review_items_the_dashboard_lists(
     small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from docpipe.classifying import predict as classify
     from docpipe.outputs import dashboard
     from docpipe.outputs import write as outputs
+    from docpipe.settings import config_path
 
+    # every item goes to review whatever the model's confidence (the test is about the page)
+    shipped = config_path("taxonomy.toml").read_text("utf-8")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "taxonomy.toml").write_text(
+        re.sub(r"(?m)^review_threshold = .*$", "review_threshold = 1.01", shipped), "utf-8")
+    monkeypatch.setenv("DOCPIPE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr(classify, "_cache", {})  # a classifier holds its taxonomy
     monkeypatch.setattr(dashboard, "REVIEW_LIMIT", 1)
     monkeypatch.setattr(outputs, "REVIEW_LIMIT", 10**9)  # every review item reaches the page
     _run(small_inbox, tmp_path / "all")
