@@ -8,6 +8,7 @@ JSON-lines fields may be added, never renamed or removed.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import traceback
@@ -32,8 +33,6 @@ class RunStopped(Exception):
 def _known_stop(exc: BaseException) -> str:
     """The message for a failure that is not a defect: a full disk, a busy, damaged or
     full catalog, another run on the output folder ('' for anything else)."""
-    import errno
-
     from docpipe.running.lock import RunBusy
     from docpipe.storing.catalog import CatalogError
 
@@ -106,7 +105,9 @@ def _run(args: argparse.Namespace) -> int:
     try:  # before Prefect starts: a second run on this folder waits or stops right here
         lock = run_lock(out, args.wait)
         lock.__enter__()
-    except PermissionError as exc:
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
         raise UsageError(f"--out 文件夹不可写（cannot write to --out {out}: {exc}）") from exc
     try:
         return _run_locked(args, inbox, out)

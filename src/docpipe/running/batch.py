@@ -327,13 +327,13 @@ def failed_run(report: RunReport, share: float | None = None) -> str:
     not write.  The outputs of the other files are written either way."""
     limit = max_internal_error_share() if share is None else share
     files = [e for e in report.internal_errors if e.error_code != outputs.OUTPUT_ERROR]
-    outputs = len(report.internal_errors) - len(files)
+    unwritten = len(report.internal_errors) - len(files)
     reasons = []
     if report.documents and len(files) / report.documents > limit:
         reasons.append(f"docpipe 自身的缺陷使 {len(files)}/{report.documents} 份文件未能处理"
                        f"（超过允许的 {limit:.0%}），这些文件下次运行会重试")
-    if outputs:
-        reasons.append(f"docpipe 自身的缺陷使 {outputs} 项输出未能写出")
+    if unwritten:
+        reasons.append(f"docpipe 自身的缺陷使 {unwritten} 项输出未能写出")
     if not reasons:
         return ""
     return ("；".join(reasons)

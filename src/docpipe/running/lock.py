@@ -114,7 +114,10 @@ def _acquire(path: Path, out: Path, wait: float) -> int:
         stale = _read_holder(path)
         if stale is not None:  # its run died (or was killed) without removing the file
             log.warning("taking over the stale run lock of %s (%s)", out, stale.describe())
-        _write_holder(fd)
+        try:
+            _write_holder(fd)
+        except OSError as exc:  # a full disk: the flock holds all the same; only the name is lost
+            log.warning("cannot write the run lock's holder into %s: %s", path, exc)
         return fd
 
 

@@ -173,8 +173,11 @@ def catalog_failure(path: object, exc: sqlite3.Error) -> CatalogError | None:
             f"catalog {path} is busy: another process (another docpipe run?) has been writing "
             f"it for over {_BUSY_WAIT:g} s ({exc}); try again when it has finished"
         )
-    if "disk is full" in text or "no space" in text:
+    if "disk is full" in text or "no space" in text or (
+            "disk i/o error" in text and _disk_full(path)):
         return CatalogFull(f"no space left on the disk of catalog {path} ({exc})")
+    if "disk i/o error" in text:
+        return CatalogError(f"cannot read or write catalog {path}: {exc}")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return CatalogDamaged(
             f"{path} is not a docpipe catalog, or it is damaged ({exc}); if it is the run's "
@@ -240,6 +243,17 @@ def set_aside(location: Path | str) -> Path | None:
             side.replace(kept.with_name(kept.name + suffix))
     location.replace(kept)
     return kept
+
+
+def _disk_full(path: object) -> bool:
+    """Whether the disk holding ``path`` has no block left (SQLite reports "disk I/O error"
+    when it cannot create its WAL index on a full disk)."""
+    if not isinstance(path, Path):
+        return False
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 class Catalog:
