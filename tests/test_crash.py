@@ -1,4 +1,9 @@
-"""Killed with SIGKILL mid-run, then rerun: the outputs equal those of an uninterrupted run."""
+"""Killed with SIGKILL mid-run, then rerun: the outputs equal those of an uninterrupted run.
+
+Once under Prefect at a timed point, and at each of several chosen points of the plain runner
+(the same batch loop): while the batches are recorded, before the re-split, at the start of the
+outputs, in the middle of the drafts, and just before the run is marked completed.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.slow
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "inbox"
 UNITS = ("自治区财政厅", "自治区教育厅", "自治区水利厅", "自治区卫生厅")
@@ -64,6 +68,7 @@ def _snapshot(out: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     inbox, out, env = _inbox(tmp_path), tmp_path / "out", _env(tmp_path)
     subprocess.run(_command(inbox, out), env=env, check=True, capture_output=True, timeout=300)
@@ -95,3 +100,75 @@ def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     with sqlite3.connect(out / "catalog.sqlite") as db:
         paths = [r[0] for r in db.execute("select path from documents")]
     assert len(paths) == len(set(paths)) == sum(1 for _ in inbox.rglob("*.docx"))
+
+
+# The plain runner in a child process that kills itself (SIGKILL) at one point of the run:
+# "stage:N" at the N-th entry into a stage of the batch loop, "draft:N" at the N-th draft
+# written, "completed" just before the completed state is written.
+_KILLED_RUN = """
+import os, signal, sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from docpipe.outputs import drafts
+from docpipe.running import batch
+from docpipe.storing import incremental
+
+inbox, out, point = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+kind, _, nth = point.partition(":")
+seen = {}
+
+def reached(name):
+    seen[name] = seen.get(name, 0) + 1
+    if name == kind and seen[name] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+@contextmanager
+def stage(name):
+    reached(name)
+    yield
+
+real_draft, real_mark = drafts.write_draft, incremental.mark_completed
+def write_draft(*a, **k):
+    reached("draft")
+    return real_draft(*a, **k)
+def mark_completed(*a, **k):
+    reached("completed")
+    return real_mark(*a, **k)
+drafts.write_draft, incremental.mark_completed = write_draft, mark_completed
+batch.run_local(inbox, out, batch_size=2, today=date(2026, 11, 25),
+                hooks=batch.Hooks(stage=stage))
+"""
+POINTS = ("catalog:2", "resplit", "outputs", "draft:4", "completed")
+
+
+def _killed_run(inbox: Path, out: Path, point: str) -> int:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run([sys.executable, "-c", _KILLED_RUN, str(inbox), str(out), point],
+                          env=env, capture_output=True, timeout=120).returncode
+
+
+def test_killed_at_each_point_then_rerun_equals_an_uninterrupted_run(
+    small_inbox: Path, tmp_path: Path
+) -> None:
+    from docpipe.running import batch
+    from docpipe.storing.incremental import STATE_FILE
+
+    reference_out = tmp_path / "reference"
+    batch.run_local(small_inbox, reference_out, batch_size=2, today=date(2026, 11, 25))
+    reference = _here(reference_out)
+    for point in POINTS:
+        out = tmp_path / point.replace(":", "-")
+        assert _killed_run(small_inbox, out, point) == -signal.SIGKILL, point
+        assert not (out / STATE_FILE).exists(), point
+        assert _killed_run(small_inbox, out, "none") == 0, point  # the rerun
+        after = _here(out)
+        assert after.keys() == reference.keys(), point
+        assert after == reference, point
+        assert not list(out.rglob("*.tmp")), point
+
+
+def _here(out: Path) -> dict[str, bytes]:
+    """The snapshot with the output folder's own name (in the reports) made neutral."""
+    return {name: data.replace(str(out).encode(), b"OUT")
+            for name, data in _snapshot(out).items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -108,3 +109,91 @@ def test_a_new_model_version_reclassifies_stored_items(
         [ci.prediction.label for ci in r.items] for r in before
     ]
     assert steps.reclassify(out, None, None, version) == 0
+
+
+def _config_copy(tmp_path: Path, name: str, edit: dict[str, list[tuple[str, str]]]) -> Path:
+    """A DOCPIPE_CONFIG_DIR: the shipped configuration with (old, new) texts replaced."""
+    from docpipe.settings import PACKAGE_DIR
+
+    folder = tmp_path / name
+    shutil.copytree(PACKAGE_DIR / "config", folder)
+    for file, pairs in edit.items():
+        text = (folder / file).read_text("utf-8")
+        for old, new in pairs:
+            assert old in text
+            text = text.replace(old, new, 1)
+        (folder / file).write_text(text, "utf-8")
+    return folder
+
+
+def _lines(out: Path, name: str) -> list[dict[str, object]]:
+    return [json.loads(x) for x in (out / f"{name}.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_an_edited_cue_and_heading_reach_every_old_file(
+    small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("DOCPIPE_CONFIG_DIR", str(_config_copy(tmp_path, "before", {})))
+    _run(small_inbox, out)
+    types = {d["path"]: d["doc_type"] for d in _lines(out, "documents")}
+    assert types["自治区教育厅/座谈会记录.docx"] == "座谈会记录"
+    hints = {i["text"][:6]: i["hint"] for i in _lines(out, "items")}
+    assert hints["办公用房超标"] == "奢靡之风"
+
+    # the 座谈会 cues leave 座谈会记录; "奢靡之风" no longer heads a category
+    edited = _config_copy(tmp_path, "after", {
+        "doctypes.toml": [
+            ('title = ["座谈会", "座谈记录", "谈话记录", "谈心谈话", "个别谈话", "民主评议", '
+             '"会议记录",\n         "访谈记录", "座谈纪要", "会议纪要", "评议记录"]\n'
+             'weak = ["记录", "纪要"]', 'title = ["谈心谈话"]\nweak = []'),
+            ('"发言", "座谈", ', '"发言", ')],
+        "taxonomy.toml": [('cues = ["奢靡之风", "奢侈浪费", "铺张浪费"]', 'cues = ["奢侈浪费"]')],
+    })
+    monkeypatch.setenv("DOCPIPE_CONFIG_DIR", str(edited))
+    plan, _ = steps.run_local(small_inbox, out, today=DAY)
+    assert not plan.todo  # nothing read again: split again from the stored text
+    types = {d["path"]: d["doc_type"] for d in _lines(out, "documents")}
+    assert types["自治区教育厅/座谈会记录.docx"] != "座谈会记录"
+    hints = {i["text"][:6]: i["hint"] for i in _lines(out, "items")}
+    assert hints["办公用房超标"] == ""
+    with Catalog(out / "catalog.sqlite") as db:
+        assert db.resplit_paths(incremental.processing_version()) == []
+    # again with the same configuration: nothing is split again
+    assert steps.resplit(out, None, {}, None, "unused") == 0
+
+
+def test_only_documents_of_another_processing_version_are_split_again(
+    small_inbox: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _run(small_inbox, out)
+    with Catalog(out / "catalog.sqlite") as db:
+        version = db._db.execute("SELECT DISTINCT model_version FROM documents").fetchone()[0]
+        current = db._db.execute("SELECT DISTINCT processing_version FROM documents"
+                                 " WHERE status = 'ok'").fetchall()
+        assert current == [(incremental.processing_version(),)]
+        db._db.execute("UPDATE documents SET processing_version = 'older'"
+                       " WHERE relpath = '自治区教育厅/座谈会记录.docx'")
+        before = {r.source.relpath: r.items for r in db.results(with_text=False)}
+    from docpipe.reading.inbox import scan_inbox
+
+    assert steps.resplit(out, None, scan_inbox(small_inbox).units, None, version) == 1
+    with Catalog(out / "catalog.sqlite") as db:
+        after = {r.source.relpath: r.items for r in db.results(with_text=False)}
+        assert db.resplit_paths(incremental.processing_version()) == []
+    assert after == before  # the same configuration splits the same items
+
+
+def test_a_report_json_this_docpipe_cannot_read_is_written_again(
+    small_inbox: Path, tmp_path: Path
+) -> None:
+    from docpipe.outputs.report import read_report
+
+    out = tmp_path / "out"
+    _run(small_inbox, out)
+    (out / "report.json").write_text('{"inbox": "x", "written_by": "docpipe 0.0.1"}\n', "utf-8")
+    plan = _run(small_inbox, out)
+    assert not plan.up_to_date and not plan.todo
+    assert read_report(out).documents == 5
+    assert _run(small_inbox, out).up_to_date

@@ -78,16 +78,31 @@ def test_a_classifier_defect_stays_with_its_file(
     assert len(calls) == 1 + 4  # the chunk at once, then each of its four documents
 
 
-def test_duplicates_are_counted_once_under_the_first_file(small_inbox: Path) -> None:
+def test_duplicates_within_a_unit_are_counted_once_under_the_first_file(
+    small_inbox: Path,
+) -> None:
     original = small_inbox / "自治区财政厅" / "意见建议汇总表.docx"
-    shutil.copy(original, small_inbox / "自治区教育厅" / "意见建议汇总表(1).docx")
+    shutil.copy(original, small_inbox / "自治区财政厅" / "意见建议汇总表(1).docx")
     found = scan_inbox(small_inbox)
     results = mark_duplicates(pipeline.process_files(found.files, found.units))
     dup = [r for r in results if r.document.status is DocStatus.DUPLICATE]
     assert [(r.source.relpath, r.document.duplicate_of) for r in dup] == [
-        ("自治区财政厅/意见建议汇总表.docx", "自治区教育厅/意见建议汇总表(1).docx")
+        ("自治区财政厅/意见建议汇总表.docx", "自治区财政厅/意见建议汇总表(1).docx")
     ]
     assert dup[0].items == ()
+    assert all(not r.also_submitted_by for r in results)
+
+
+def test_the_same_file_from_two_units_counts_for_both_and_is_flagged(small_inbox: Path) -> None:
+    original = small_inbox / "自治区财政厅" / "意见建议汇总表.docx"
+    shutil.copy(original, small_inbox / "自治区教育厅" / "意见建议汇总表(1).docx")
+    found = scan_inbox(small_inbox)
+    results = mark_duplicates(pipeline.process_files(found.files, found.units))
+    assert not [r for r in results if r.document.status is DocStatus.DUPLICATE]
+    shared = {r.source.relpath: r.also_submitted_by for r in results if r.also_submitted_by}
+    assert shared == {"自治区财政厅/意见建议汇总表.docx": ("自治区教育厅",),
+                      "自治区教育厅/意见建议汇总表(1).docx": ("自治区财政厅",)}
+    assert all(r.items for r in results if r.source.relpath in shared)
 
 
 def test_outputs_are_readable_by_others(small_inbox: Path, tmp_path: Path) -> None:

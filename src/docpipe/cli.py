@@ -8,6 +8,7 @@ JSON-lines fields may be added, never renamed or removed.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import traceback
@@ -23,6 +24,28 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """Something the user can fix on the command line."""
+
+
+class RunStopped(Exception):
+    """A run that did not complete for a reason the message gives (exit 1, no trace)."""
+
+
+def _known_stop(exc: BaseException) -> str:
+    """The message for a failure that is not a defect: a full disk, a busy, damaged or
+    full catalog, another run on the output folder ('' for anything else)."""
+    from docpipe.running.lock import RunBusy
+    from docpipe.storing.catalog import CatalogError
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:  # Prefect may wrap the original
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return (f"no space left on device: {exc}（磁盘空间已满）。已写完的输出保持完整，"
+                    "请腾出空间后重新运行。")
+        if isinstance(exc, RunBusy | CatalogError):
+            return str(exc)
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,7 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:
+    except RunStopped as exc:
+        print(f"docpipe {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:
+        stopped = _known_stop(exc)
+        if stopped:
+            print(f"docpipe {args.command}: {stopped}", file=sys.stderr)
+            return EXIT_FAILURE
         traceback.print_exc()
         print(f"docpipe {args.command}: internal failure (see the trace above)", file=sys.stderr)
         return EXIT_FAILURE
@@ -68,12 +98,38 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must be a folder: {out}")
     if args.workers < 1 or args.batch_size < 1 or args.dask_workers < 0:
         raise UsageError("--workers and --batch-size must be at least 1")
+    if args.wait < 0:
+        raise UsageError("--wait must be 0 or more seconds")
+    from docpipe.running.lock import run_lock
+
+    try:  # before Prefect starts: a second run on this folder waits or stops right here
+        lock = run_lock(out, args.wait)
+        lock.__enter__()
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise UsageError(f"--out 文件夹不可写（cannot write to --out {out}: {exc}）") from exc
+    try:
+        return _run_locked(args, inbox, out)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _run_locked(args: argparse.Namespace, inbox: Path, out: Path) -> int:
     from docpipe_flows import flow as docpipe_flow
 
     from docpipe.outputs.report import format_report
-    from docpipe.running.batch import Hooks
+    from docpipe.running.batch import Hooks, failed_run
+    from docpipe.storing.catalog import catalog_path, set_aside
+    from docpipe.storing.incremental import forget_completed
     from docpipe.taxonomy import load_taxonomy
 
+    if args.rebuild_catalog:
+        kept = set_aside(catalog_path(args.catalog, out))
+        forget_completed(out)
+        if kept:
+            print(f"docpipe run: 原目录库已移至 {kept}，正从收件箱重建（moved the old catalog "
+                  "aside; every file is read again）", file=sys.stderr)
     if sys.stderr.isatty() and not args.quiet:
         docpipe_flow.hooks = Hooks(progress=_progress_bar)
     report = docpipe_flow.run(
@@ -88,6 +144,9 @@ def _run(args: argparse.Namespace) -> int:
         as_of=args.as_of,
     )
     print(format_report(report, load_taxonomy()), end="")
+    why = failed_run(report)
+    if why:
+        raise RunStopped(why)
     return EXIT_OK
 
 
@@ -356,6 +415,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--catalog", help="catalog path or sqlite:/// URL (default: OUT/catalog.sqlite)"
+    )
+    run.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS",
+        help="when another run is using --out, wait up to SECONDS for it (default: stop at once)",
+    )
+    run.add_argument(
+        "--rebuild-catalog", action="store_true",
+        help="move a damaged catalog aside and rebuild it by reading the whole inbox again",
     )
     run.add_argument(
         "--dask-address", help="run batches on an existing Dask cluster (tcp://HOST:PORT)"

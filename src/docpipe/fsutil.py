@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +49,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     the target when the block ends; an exception removes it and leaves the target untouched.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{run_tag()}.", suffix=".tmp",
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -99,9 +102,60 @@ def stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+# ".<name>.p<pid>h<host>.<random>.tmp" (atomic_writer) or ".<name>.p<pid>h<host>.tmp"
+# (run_temp_path); temporaries without the tag come from a docpipe before 0.2.
+_TAG = re.compile(r"\.p(\d+)h([0-9a-f]{6})\.")
+
+
+def run_tag() -> str:
+    """This process on this host, as temporary names carry it ("p1234h0a1b2c").
+
+    Two runs (or a run's worker processes) never share a temporary name, and a run can tell
+    its own temporaries, and those of dead processes on this host, from another live run's.
+    """
+    return f"p{os.getpid()}h{_host_hash()}"
+
+
+def run_temp_path(folder: Path, stem: str) -> Path:
+    """A temporary file name in ``folder`` that only this process uses."""
+    return folder / f".{stem}.{run_tag()}.tmp"
+
+
+def _host_hash() -> str:
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+
+
 def remove_stale_temps(root: Path) -> list[Path]:
-    """Delete temporary files that a killed writer left behind (".<name>.<random>.tmp")."""
-    stale = [p for p in root.rglob(".*.tmp") if p.is_file()]
+    """Delete temporary files that a killed writer left behind (".<name>.<random>.tmp").
+
+    Only this process's own, those of processes that are no longer alive on this host, and
+    untagged ones of an older docpipe: a temporary of another live run (a run on another host,
+    or one that the run lock did not keep out) is left alone.
+    """
+    stale = [p for p in root.rglob(".*.tmp") if p.is_file() and _abandoned(p.name)]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+def _abandoned(name: str) -> bool:
+    match = _TAG.search(name)
+    if match is None:
+        return True
+    pid, host = int(match.group(1)), match.group(2)
+    if host != _host_hash():
+        return False
+    return pid == os.getpid() or not pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host (signal 0 probes without sending)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True

@@ -17,6 +17,7 @@ class DocStatus(StrEnum):
     OK = "ok"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
+    FAILED = "failed"  # docpipe's own defect on this file (error_code internal_error): retried
 
 
 class ErrorCode(StrEnum):
@@ -174,6 +175,8 @@ class DocumentResult:
     document: SourceDocument
     info: DocInfo | None
     items: tuple[ClassifiedItem, ...] = ()
+    # other units that submitted the same file (or text): it counts for each of them
+    also_submitted_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,3 +214,6 @@ class RunReport:
     units: tuple[UnitSummary, ...]
     outputs: Mapping[str, str] = field(default_factory=dict)  # name -> path
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): lock files, hidden files, links
+    # docpipe's own defects: files it failed on (message names the stage), outputs it could
+    # not write; not the senders' fault, so not among ``rejected``
+    internal_errors: tuple[Rejection, ...] = ()

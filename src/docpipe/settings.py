@@ -59,3 +59,16 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+DEFAULT_MAX_INTERNAL_ERROR_SHARE = 0.05
+
+
+def max_internal_error_share() -> float:
+    """The share of a run's files that docpipe's own defects may hit before the run exits 1
+    (DOCPIPE_MAX_INTERNAL_ERRORS, e.g. 0.05; 0 fails the run on the first one)."""
+    raw = os.environ.get("DOCPIPE_MAX_INTERNAL_ERRORS", "")
+    try:
+        return float(raw) if raw else DEFAULT_MAX_INTERNAL_ERROR_SHARE
+    except ValueError:
+        return DEFAULT_MAX_INTERNAL_ERROR_SHARE

@@ -13,8 +13,10 @@ Every draft is written as .docx, .md and .json by officedoc.write_draft.
 
 from __future__ import annotations
 
+import errno
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -314,17 +316,45 @@ def write_unit_outputs(
     taxonomy: Taxonomy,
     *,
     today: date | None = None,
+    failed: Callable[[str, Exception], None] | None = None,
 ) -> dict[str, str]:
-    """Write the unit's drafts under out_dir/units/<unit>/; returns "stem.ext" -> path."""
+    """Write the unit's drafts under out_dir/units/<unit>/; returns "stem.ext" -> path.
+
+    With ``failed``, a draft that cannot be written (a defect of ours) is reported to it as
+    (stem, exception) and the unit's other drafts are still written; a full disk always raises.
+    """
     folder = out_dir / "units" / safe_name(unit.name, fallback="_inbox")
     if not inside(out_dir, folder):
         raise ValueError(f"unit folder outside the output folder: {folder}")
     written: dict[str, str] = {}
-    for stem, draft in unit_drafts(unit, summary, results, taxonomy,
-                                   today=today or date.today()).items():
-        for ext, path in write_draft(folder, stem, draft).items():
-            written[f"{stem}.{ext}"] = path
+    drafts = unit_drafts(unit, summary, results, taxonomy, today=today or date.today())
+    shared = _shared_blocks(results)
+    if shared and "summary" in drafts:
+        summary_draft_ = drafts["summary"]
+        drafts["summary"] = replace(summary_draft_, blocks=(*summary_draft_.blocks, *shared))
+    for stem, draft in drafts.items():
+        try:
+            for ext, path in write_draft(folder, stem, draft).items():
+                written[f"{stem}.{ext}"] = path
+        except Exception as exc:
+            if failed is None or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+                raise
+            failed(stem, exc)
     return written
+
+
+def _shared_blocks(results: Sequence[DocumentResult]) -> tuple[Block, ...]:
+    """"Also submitted by": the unit's files that other units sent too (counted for each)."""
+    rows = [(Path(display_path(r.source.relpath)).name, "、".join(r.also_submitted_by))
+            for r in results if r.also_submitted_by]
+    if not rows:
+        return ()
+    return (
+        Block(BlockKind.HEADING1, "与其他单位相同的材料"),
+        Block(BlockKind.PARAGRAPH, f"以下{len(rows)}份材料其他单位也报送了相同的文件，"
+              "已分别计入各报送单位，请核实是否为联合报送或误报："),
+        Block(BlockKind.TABLE, rows=(("文件", "也由以下单位报送"), *rows)),
+    )
 
 
 def write_region_outputs(

@@ -222,8 +222,8 @@ def render_docx(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
 
     core = parse_xml(blank.core_xml)
     properties = CoreProperties(core)
-    properties.title = draft.title
-    properties.author = draft.signature or "docpipe"
+    properties.title = _xml_safe(draft.title)[:255]  # python-docx refuses longer values
+    properties.author = _xml_safe(draft.signature)[:255] or "docpipe"
     filled = {blank.document: serialize_part_xml(document), blank.core: serialize_part_xml(core)}
     return _stable_zip_members([
         _ZipMember.deflate(m.name, filled[m.name]) if m.name in filled else m
@@ -328,8 +328,22 @@ def _text(para: DocxParagraph, text: str, font: str, size: float, fmt: PageForma
 
 
 def _xml_safe(text: str) -> str:
-    # XML cannot carry lone surrogates (an undecodable file name): escape them, never fail.
+    """Text an XML part can carry, with what it cannot replaced by a visible mark.
+
+    XML 1.0 has no place for C0 control characters (but tab, newline and carriage return),
+    U+FFFE/U+FFFF or lone surrogates (an undecodable file name): a control character becomes
+    its Control Pictures sign (U+0001 → ␁), a noncharacter U+FFFD, a lone surrogate its
+    ``\\udcXX`` escape.  Never dropped, never a failure.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.translate(_XML_MARKS)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# C0 controls other than \t \n \r → U+2400 + code (the Control Pictures block); U+FFFE/FFFF
+_XML_MARKS = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"} | {
+    0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}
 
 
 class _Role(StrEnum):

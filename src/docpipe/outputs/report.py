@@ -80,6 +80,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
         "title": info.title if info else "",
         "items": len(result.items),
         "flags": list(doc.flags),
+        "also_submitted_by": list(result.also_submitted_by),
     }
 
 
@@ -90,17 +91,11 @@ def build_report(
     out_dir: Path,
     model_version: str,
     outputs: Mapping[str, str] | None = None,
+    output_errors: Sequence[Rejection] = (),
 ) -> RunReport:
-    rejected = tuple(
-        Rejection(
-            display_path(r.source.relpath),
-            r.source.unit,
-            r.document.error_code.value if r.document.error_code else "",
-            r.document.message,
-        )
-        for r in results
-        if r.document.status is DocStatus.REJECTED
-    )
+    """The run's report; ``output_errors`` are the outputs docpipe failed to write."""
+    rejected = tuple(_rejection(r) for r in results if r.document.status is DocStatus.REJECTED)
+    failed = tuple(_rejection(r) for r in results if r.document.status is DocStatus.FAILED)
     duplicates = tuple(
         (display_path(r.source.relpath), display_path(r.document.duplicate_of))
         for r in results
@@ -119,6 +114,16 @@ def build_report(
         tuple(summaries),
         dict(outputs or {}),
         skipped,
+        (*failed, *output_errors),
+    )
+
+
+def _rejection(r: DocumentResult) -> Rejection:
+    return Rejection(
+        display_path(r.source.relpath),
+        r.source.unit,
+        r.document.error_code.value if r.document.error_code else "",
+        r.document.message,
     )
 
 
@@ -174,10 +179,16 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         f"- inbox: {report.inbox}",
         f"- documents: {report.documents} (processed {report.processed}, "
         f"rejected {len(report.rejected)}, duplicates {len(report.duplicates)}, "
-        f"skipped {len(report.skipped)})",
+        f"skipped {len(report.skipped)}"
+        + (f", docpipe defects {len(report.internal_errors)}" if report.internal_errors else "")
+        + ")",
         f"- model: {report.model_version}",
         "",
     ]
+    if report.internal_errors:
+        lines += ["## docpipe defects (not the senders' fault; retried on the next run)", ""]
+        lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.internal_errors]
+        lines.append("")
     if report.rejected:
         lines += ["## Rejected files", ""]
         lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.rejected]

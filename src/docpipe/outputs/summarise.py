@@ -37,7 +37,9 @@ def summarise_unit(
         batch=unit.batch,
         known=unit.known,
         documents=len(results),
-        rejected=sum(1 for r in results if r.document.status is DocStatus.REJECTED),
+        # a file docpipe failed on (its own defect) could not be read either
+        rejected=sum(1 for r in results
+                     if r.document.status in (DocStatus.REJECTED, DocStatus.FAILED)),
         doc_types=dict(sorted(doc_types.items())),
         items=len(items),
         counts=dict(counts),

@@ -11,6 +11,7 @@ order.  With several workers the units run in parallel, each worker reading the 
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -20,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from docpipe.fsutil import atomic_writer, remove_stale_temps
+from docpipe.fsutil import atomic_writer, remove_stale_temps, run_temp_path
 from docpipe.memory import release_memory
 from docpipe.outputs.dashboard import REVIEW_LIMIT
 from docpipe.outputs.drafts import write_region_outputs, write_unit_outputs
@@ -38,6 +39,7 @@ from docpipe.records import (
     DocStatus,
     DocumentResult,
     InboxFile,
+    Rejection,
     RunReport,
     SourceDocument,
     UnitInfo,
@@ -51,6 +53,7 @@ from docpipe.understanding.units import unit_of, unit_order
 __all__ = ["write_outputs"]
 
 log = logging.getLogger(__name__)
+OUTPUT_ERROR = "output_error"  # RunReport.internal_errors: an output docpipe could not write
 
 
 
@@ -62,6 +65,7 @@ class UnitJob:
     unit: UnitInfo
     files: tuple[InboxFile, ...]
     duplicates: Mapping[str, str]  # path -> relpath of the first copy, for this unit's files
+    shared: Mapping[str, tuple[str, ...]]  # path -> the other units that sent the same file
     with_text: frozenset[str]  # paths of the files a check reads the text of
     fragment: Path  # where the unit's lines of the run-level JSON-lines files go
     taxonomy: Taxonomy
@@ -77,6 +81,8 @@ class UnitDone:
     # the unit's first documents with items needing review (REVIEW_LIMIT items or a few more),
     # with only those items and no text
     review: tuple[DocumentResult, ...]
+    # the unit's outputs docpipe failed to write (its own defect): the others are written
+    errors: tuple[Rejection, ...] = ()
 
 
 def write_outputs(
@@ -113,11 +119,17 @@ def write_outputs(
     summaries = [d.summary for d in done]
     review = {r.source.path: r.items for d in done for r in d.review}
     region = [replace(r, items=review.get(r.source.path, ())) for r in light]
-    outputs.update(write_region_outputs(
-        out_dir, summaries, region, inbox.units, taxonomy, previous=previous, today=today
-    ))
+    errors = [e for d in done for e in d.errors]
+    try:
+        outputs.update(write_region_outputs(
+            out_dir, summaries, region, inbox.units, taxonomy, previous=previous, today=today
+        ))
+    except Exception as exc:  # a defect of ours: the report still says what was written
+        if _out_of_space(exc):
+            raise
+        errors.append(_output_error("", "", "region", exc))
     outputs.update(report_paths(out_dir))
-    report = build_report(inbox, light, summaries, out_dir, model_version, outputs)
+    report = build_report(inbox, light, summaries, out_dir, model_version, outputs, errors)
     write_report(out_dir, report, taxonomy)
     return report
 
@@ -130,11 +142,21 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
         [p for p in paths if p not in job.with_text], with_text=False)}
     stored.update((r.source.path, r) for r in catalog.results(
         [p for p in paths if p in job.with_text]))
-    results = [_as_found(stored[f.path], f, job.duplicates.get(f.path, "")) for f in job.files]
+    results = [_as_found(stored[f.path], f, job.duplicates.get(f.path, ""),
+                         job.shared.get(f.path, ())) for f in job.files]
     summary = summarise_unit(job.unit, results, job.taxonomy)
-    written = write_unit_outputs(
-        job.out_dir, job.unit, summary, results, job.taxonomy, today=job.today
-    )
+    errors: list[Rejection] = []
+    try:
+        written = write_unit_outputs(
+            job.out_dir, job.unit, summary, results, job.taxonomy, today=job.today,
+            failed=lambda stem, exc: errors.append(
+                _output_error(job.unit.name, stem, "drafts", exc)),
+        )
+    except Exception as exc:  # a defect of ours: this unit's drafts, never the run's outputs
+        if _out_of_space(exc):
+            raise
+        written = {}
+        errors.append(_output_error(job.unit.name, "", "drafts", exc))
     spans = {}
     with atomic_writer(job.fragment) as fh:
         for r in results:
@@ -151,7 +173,23 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
         if flagged:
             review.append(replace(r, document=_without_text(r), items=flagged))
             listed += len(flagged)
-    return UnitDone(summary, written, spans, tuple(review))
+    return UnitDone(summary, written, spans, tuple(review), tuple(errors))
+
+
+def _output_error(unit: str, stem: str, stage: str, exc: BaseException) -> Rejection:
+    """An output docpipe failed to write, named for the report (a defect of ours)."""
+    log.error("docpipe defect writing the %s outputs of %s %s", stage, unit or "(region)", stem,
+              exc_info=exc)
+    what = f"units/{unit}/{stem}" if unit else (stem or "progress/dashboard")
+    detail = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()[:300]
+    return Rejection(what, unit, OUTPUT_ERROR,
+                     f"docpipe 程序缺陷：写出“{what}”（{stage}）时出错（{detail}）；"
+                     "其余输出已写出，下次运行会重写。")
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A full disk stops the run (nothing more can be written), unlike a defect of ours."""
+    return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
 
 
 def _light_results(inbox: Inbox, catalog: Catalog) -> list[DocumentResult]:
@@ -204,10 +242,12 @@ def _unit_jobs(
             tuple(r.source for r in results),
             {r.source.path: r.document.duplicate_of for r in results
              if r.document.status is DocStatus.DUPLICATE},
+            {r.source.path: r.also_submitted_by for r in results if r.also_submitted_by},
             frozenset(r.source.path for r in results
                       if r.document.status is DocStatus.OK and r.info
                       and r.info.doc_type in checked),
-            out_dir / f".unit-{n:05d}.jsonl.tmp",  # removed at the end, or by the next run
+            # this run's own name: removed at the end, or by the next run
+            run_temp_path(out_dir, f"unit-{n:05d}.jsonl"),
             taxonomy,
             today,
         )
@@ -231,16 +271,18 @@ def _run_jobs(
 
 
 def _write_unit_in_worker(job: UnitJob, location: Path) -> UnitDone:
-    with Catalog(location) as catalog:
+    with Catalog(location, readonly=True) as catalog:  # a reader: no write lock to wait for
         done = write_unit(job, catalog)
     release_memory()
     return done
 
 
-def _as_found(stored: DocumentResult, source: InboxFile, duplicate_of: str) -> DocumentResult:
-    """The stored result under the inbox's current name, marked duplicate when it is one."""
+def _as_found(stored: DocumentResult, source: InboxFile, duplicate_of: str,
+              shared: tuple[str, ...] = ()) -> DocumentResult:
+    """The stored result under the inbox's current name, marked duplicate when it is one, and
+    flagged with the other units that also sent it."""
     if not duplicate_of:
-        return replace(stored, source=source)
+        return replace(stored, source=source, also_submitted_by=shared)
     document = replace(stored.document, status=DocStatus.DUPLICATE, duplicate_of=duplicate_of)
     return replace(stored, source=source, document=document, items=())
 

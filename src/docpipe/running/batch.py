@@ -1,6 +1,7 @@
 """The batch run: its steps, and the one loop that strings them together.
 
-scan → model → plan → per batch: process, record → reclassify → write outputs → mark completed.
+scan → model → plan → per batch: process, record → re-split → reclassify → write outputs →
+mark completed, all under the output folder's run lock (one run per output folder).
 
 ``run_batches`` is the loop.  The plain runner (``run_local``) calls it with ``local_steps``;
 the Prefect flow calls it with the same steps wrapped as tasks.  ``Hooks`` let a caller time
@@ -15,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,14 +24,16 @@ from typing import Any, Protocol
 from docpipe.classifying.predict import load_classifier
 from docpipe.memory import release_memory
 from docpipe.outputs import write as outputs
+from docpipe.outputs.report import read_report
 from docpipe.reading.inbox import Inbox, scan_inbox
 from docpipe.records import InboxFile, RunReport, UnitInfo
 from docpipe.running import process
+from docpipe.running.lock import run_lock
 from docpipe.running.pool import worker_pool
-from docpipe.settings import DEFAULT_BATCH_SIZE, default_workers
+from docpipe.settings import DEFAULT_BATCH_SIZE, default_workers, max_internal_error_share
 from docpipe.storing import incremental
 from docpipe.storing.catalog import Catalog, catalog_path
-from docpipe.storing.codec import StoredRows
+from docpipe.storing.codec import StoredRows, encode_result
 from docpipe.taxonomy import load_taxonomy
 
 __all__ = [
@@ -38,10 +41,12 @@ __all__ = [
     "RunParams",
     "Steps",
     "default_workers",
+    "failed_run",
     "local_steps",
     "plan",
     "reclassify",
     "record",
+    "resplit",
     "run_batches",
     "run_local",
     "write",
@@ -54,9 +59,24 @@ RECLASSIFY_CHUNK = 200  # stored files reclassified per classifier call and tran
 def plan(
     found: Inbox, out: Path, catalog: str | None, version: str, today: date
 ) -> incremental.RunPlan:
-    """What to read again, and whether the outputs are already those of these inputs."""
+    """What to read again, and whether the outputs are already those of these inputs.
+
+    Outputs whose report.json this docpipe cannot read (an older docpipe wrote it) are not
+    up to date: they are written again rather than trusted.
+    """
     with Catalog(catalog_path(catalog, out)) as db:
-        return incremental.plan_run(found, db, out, version, today)
+        run_plan = incremental.plan_run(found, db, out, version, today)
+    if run_plan.up_to_date and not _readable_report(out):
+        return replace(run_plan, up_to_date=False)
+    return run_plan
+
+
+def _readable_report(out: Path) -> bool:
+    try:
+        read_report(out)
+    except Exception:  # any shape this docpipe does not read: render the outputs again
+        return False
+    return True
 
 
 def record(
@@ -70,6 +90,31 @@ def record(
     with Catalog(catalog_path(catalog, out)) as db:
         incremental.record_results(db, results, version, mtimes)
     release_memory()
+
+
+def resplit(
+    out: Path, catalog: str | None, units: Mapping[str, UnitInfo], model: Path | None,
+    version: str,
+) -> int:
+    """Documents split under another processing version are split again from their stored
+    text (the catalog keeps it): files are not re-read.  Returns how many were.
+
+    What an edited doctypes.toml or category heading, or a new docpipe, needs; a chunk of
+    documents at a time, one transaction each.
+    """
+    current = incremental.processing_version()
+    with Catalog(catalog_path(catalog, out)) as db:
+        stale = db.resplit_paths(current)
+        if not stale:
+            return 0
+        classifier = load_classifier(model)
+        mtimes = {path: known[1] for path, known in db.fingerprints().items()}
+        for start in range(0, len(stale), RECLASSIFY_CHUNK):
+            stored = db.results(stale[start:start + RECLASSIFY_CHUNK])
+            redone = process.resplit_documents(stored, units, classifier)
+            db.store_rows([encode_result(r) for r in redone], version, mtimes=mtimes,
+                          processing_version=current)
+        return len(stale)
 
 
 def reclassify(out: Path, catalog: str | None, model: Path | None, version: str) -> int:
@@ -117,7 +162,9 @@ def write(
             previous=previous, today=today,
             executor=worker_pool(workers, model) if workers > 1 else None,
         )
-    incremental.mark_completed(out, run_plan.state, report.outputs, previous)
+    if not any(e.error_code == outputs.OUTPUT_ERROR for e in report.internal_errors):
+        # outputs docpipe failed to write are missing: not completed, the next run retries
+        incremental.mark_completed(out, run_plan.state, report.outputs, previous)
     return report
 
 
@@ -132,6 +179,7 @@ class RunParams:
     batch_size: int = DEFAULT_BATCH_SIZE
     catalog: str | None = None
     today: date = field(default_factory=date.today)
+    wait: float = 0.0  # seconds to wait for another run on the same output folder
 
 
 class _Pending(Protocol):
@@ -156,13 +204,14 @@ class Steps:
         [Path, str | None, Inbox, incremental.RunPlan, str, date, int, Path | None], RunReport
     ]
     ahead: int = 1
+    resplit: Callable[[Path, str | None, Mapping[str, UnitInfo], Path | None, str], int] = resplit
 
 
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """What a caller may watch: ``stage(name)`` wraps each step (scan, model, plan, process,
-    catalog, reclassify, outputs); ``progress(done, total)`` follows after each stored batch;
-    ``planned(plan)`` sees the plan before any file is read."""
+    catalog, resplit, reclassify, outputs); ``progress(done, total)`` follows after each
+    stored batch; ``planned(plan)`` sees the plan before any file is read."""
 
     stage: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext()
     progress: Callable[[int, int], None] = lambda done, total: None
@@ -178,7 +227,13 @@ def run_batches(
     processing while this one is recorded, and at most ``steps.ahead`` + 1 batches are held at
     a time (the catalog keeps them), so that the workers never wait for the catalog.
     """
-    hooks = hooks or Hooks()
+    with run_lock(params.out, params.wait):
+        return _run_batches(params, steps, hooks or Hooks())
+
+
+def _run_batches(
+    params: RunParams, steps: Steps, hooks: Hooks
+) -> tuple[incremental.RunPlan, RunReport | None]:
     with hooks.stage("scan"):
         found = steps.scan(params.inbox)
     with hooks.stage("model"):
@@ -207,6 +262,8 @@ def run_batches(
             done += record_next()
     while pending:
         done += record_next()
+    with hooks.stage("resplit"):
+        steps.resplit(params.out, params.catalog, found.units, params.model, version)
     with hooks.stage("reclassify"):
         steps.reclassify(params.out, params.catalog, params.model, version)
     with hooks.stage("outputs"):
@@ -255,9 +312,29 @@ def run_local(
     catalog: str | None = None,
     today: date | None = None,
     hooks: Hooks | None = None,
+    wait: float = 0.0,
 ) -> tuple[incremental.RunPlan, RunReport | None]:
     """The run without Prefect; the report is None when the outputs were up to date."""
     params = RunParams(str(inbox), Path(out), model, workers, batch_size, catalog,
-                       today or date.today())
+                       today or date.today(), wait)
     with _local_submitter(workers) as submit:
         return run_batches(params, local_steps(submit), hooks)
+
+
+def failed_run(report: RunReport, share: float | None = None) -> str:
+    """Why a completed run must still exit 1 ('' when it need not): docpipe's own defects on
+    more than ``share`` of the files (default: the configured share), or outputs it could
+    not write.  The outputs of the other files are written either way."""
+    limit = max_internal_error_share() if share is None else share
+    files = [e for e in report.internal_errors if e.error_code != outputs.OUTPUT_ERROR]
+    unwritten = len(report.internal_errors) - len(files)
+    reasons = []
+    if report.documents and len(files) / report.documents > limit:
+        reasons.append(f"docpipe 自身的缺陷使 {len(files)}/{report.documents} 份文件未能处理"
+                       f"（超过允许的 {limit:.0%}），这些文件下次运行会重试")
+    if unwritten:
+        reasons.append(f"docpipe 自身的缺陷使 {unwritten} 项输出未能写出")
+    if not reasons:
+        return ""
+    return ("；".join(reasons)
+            + "。详见 report.md 的 docpipe defects 一节；请报告 docpipe 维护人员。")

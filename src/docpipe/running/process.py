@@ -52,8 +52,9 @@ def process_file(
 ) -> DocumentResult:
     """Read, describe, split and classify one file; a bad file comes back rejected, never raised.
 
-    A defect of ours on one file (any exception past the reader) also becomes a rejected record,
-    with the exception named, so that one file never stops a batch.
+    A defect of ours on one file (any exception in any stage) becomes a failed record naming
+    the stage and the exception, so that one file never stops a batch; a failed file is not
+    the sender's rejection, and the next run tries it again.
     """
     return process_chunk([source], units, classifier, limits)[0]
 
@@ -74,7 +75,14 @@ def process_chunk(
     describe, split, classify): the benchmark's timers.
     """
     timed = clock or _no_clock
-    prepared = [_split(source, units, limits, timed) for source in sources]
+    return _classified([_split(source, units, limits, timed) for source in sources],
+                       classifier, timed)
+
+
+def _classified(
+    prepared: Sequence[_Split | DocumentResult], classifier: Classifier, timed: Clock
+) -> list[DocumentResult]:
+    """The split documents classified in one call (one by one if that fails)."""
     pending = [p for p in prepared if not isinstance(p, DocumentResult)]
     try:
         with timed("classify"):
@@ -104,41 +112,81 @@ class _Split:
 def _split(
     source: InboxFile, units: Mapping[str, UnitInfo], limits: Limits, timed: Clock
 ) -> _Split | DocumentResult:
-    with timed("read"):
-        document = read_docx(source.path, limits)
+    try:
+        with timed("read"):
+            document = read_docx(source.path, limits)
+    except Exception as exc:  # the reader catches its own; this is a last guard
+        return _failed(source, SourceDocument(source.path, "", DocStatus.FAILED), "read",
+                       f"{type(exc).__name__}: {exc}", exc)
+    if document.error_code is ErrorCode.INTERNAL_ERROR:  # the reader's own defect
+        return _failed(source, document, "read", document.message)
     if not document.ok:
         return DocumentResult(source, document, None)
+    return _describe_split(source, document, units, timed)
+
+
+def _describe_split(
+    source: InboxFile, document: SourceDocument, units: Mapping[str, UnitInfo], timed: Clock
+) -> _Split | DocumentResult:
+    stage = "describe"
     try:
         with timed("describe"):
             info = describe_document(document, source, units)
+        stage = "split"
         with timed("split"):
             items = split_items(document, info)
         return _Split(source, document, info, items)
     except Exception as exc:
-        return _failed(source, document, exc)
+        return _failed(source, document, stage, f"{type(exc).__name__}: {exc}", exc)
 
 
 def _classify_one(split: _Split, classifier: Classifier) -> DocumentResult:
     try:
         items = tuple(classify_items(split.items, classifier))
     except Exception as exc:
-        return _failed(split.source, split.document, exc)
+        return _failed(split.source, split.document, "classify",
+                       f"{type(exc).__name__}: {exc}", exc)
     return DocumentResult(split.source, split.document, split.info, items)
 
 
-def _failed(source: InboxFile, document: SourceDocument, exc: Exception) -> DocumentResult:
-    """A defect of ours on this file, recorded as a rejection (never swallowed silently)."""
-    log.error("internal error on %s", display_path(source.path), exc_info=exc)
+# The stages a file goes through, as a clerk's message names them.
+STAGE_NAMES = {"read": "读取", "describe": "识别材料类型和报送单位", "split": "切分意见条目",
+               "classify": "分类"}
+
+
+def _failed(source: InboxFile, document: SourceDocument, stage: str, detail: str,
+            exc: BaseException | None = None) -> DocumentResult:
+    """A defect of ours on this file in ``stage``: a failed record, never a silent drop, and
+    never the sender's rejection."""
+    log.error("docpipe defect in stage %s on %s: %s", stage, display_path(source.path),
+              detail, exc_info=exc)
+    detail = detail.encode("utf-8", "backslashreplace").decode("utf-8")[:300]
     failed = replace(
         document,
-        status=DocStatus.REJECTED,
+        status=DocStatus.FAILED,
         error_code=ErrorCode.INTERNAL_ERROR,
-        message=f"docpipe failed on this file ({type(exc).__name__}: {exc}); the file was "
-        "kept in the inbox — please report it to the docpipe maintainers",
+        message=f"docpipe 程序缺陷：在“{STAGE_NAMES.get(stage, stage)}”（{stage}）阶段处理本文件"
+        f"时出错（{detail}）。这不是报送单位的问题，文件仍在收件箱中，下次运行会自动重试；"
+        "请将此情况报告 docpipe 维护人员。",
         paragraphs=(),
         tables=(),
     )
     return DocumentResult(source, failed, None)
+
+
+def resplit_documents(
+    stored: Sequence[DocumentResult],
+    units: Mapping[str, UnitInfo],
+    classifier: Classifier,
+) -> list[DocumentResult]:
+    """Stored documents described, split and classified again from their stored text.
+
+    What a change of the configuration that typing and splitting read needs: the reader's
+    work is kept, the rest is redone, with the same guards as ``process_chunk``.
+    """
+    prepared = [_describe_split(r.source, replace(r.document, duplicate_of=""), units,
+                                _no_clock) for r in stored]
+    return _classified(prepared, classifier, _no_clock)
 
 
 def process_files(

@@ -43,13 +43,17 @@ __all__ = [
     "DEFAULT_FILENAME",
     "SCHEMA_VERSION",
     "Catalog",
+    "CatalogBusy",
+    "CatalogDamaged",
     "CatalogError",
+    "CatalogFull",
     "catalog_path",
     "parse_catalog_url",
+    "set_aside",
 ]
 
 DEFAULT_FILENAME = "catalog.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE documents (
@@ -115,18 +119,27 @@ CREATE VIEW current_items AS
     WHERE d.missing_since IS NULL;
 """
 
+# The processing version (docpipe's version and the configuration that typing and splitting
+# read, see ``storing.incremental.processing_version``) each document was split under: a run
+# re-splits, from the stored text, the documents whose version is not the current one.  Rows
+# of a catalog made before it have '', which is never current.
+_SCHEMA_V3 = """
+ALTER TABLE documents ADD COLUMN processing_version TEXT NOT NULL DEFAULT '';
+"""
+
 # Schema scripts by the version they produce; a new version appends an ALTER script here.
 # Version 2: Item.point, the point an item (a manifestation) belongs to.
 _SCHEMA_V2 = "ALTER TABLE items ADD COLUMN point TEXT NOT NULL DEFAULT '';"
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 # Insert a document row, or update it in place (keeping its id) when its path is already known.
 _UPSERT_COLUMNS = (*(c.strip() for c in DOC_COLUMNS.split(",")), "body", "mtime_ns")
 _UPSERT_DOCUMENT = (
     f"INSERT INTO documents (path, path_raw, odd, {', '.join(_UPSERT_COLUMNS)}, model_version,"
-    f" processed_at) VALUES ({', '.join('?' * (len(_UPSERT_COLUMNS) + 5))})"
+    f" processing_version, processed_at) VALUES ({', '.join('?' * (len(_UPSERT_COLUMNS) + 6))})"
     " ON CONFLICT (path, path_raw) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in ("odd", *_UPSERT_COLUMNS, "model_version"))
+    + ", ".join(f"{c} = excluded.{c}" for c in
+                ("odd", *_UPSERT_COLUMNS, "model_version", "processing_version"))
     + ", processed_at = excluded.processed_at, missing_since = NULL RETURNING id"
 )
 
@@ -136,6 +149,43 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 class CatalogError(RuntimeError):
     """The catalog cannot be opened or used: bad URL, not a catalog, written by a newer docpipe."""
+
+
+class CatalogBusy(CatalogError):
+    """Another process holds the catalog's write lock for longer than we wait (another run)."""
+
+
+class CatalogDamaged(CatalogError):
+    """The file is not an SQLite database (any more), or its pages are damaged."""
+
+
+class CatalogFull(CatalogError):
+    """The disk the catalog is on is full."""
+
+
+REBUILD_HINT = "`docpipe run INBOX --out OUT --rebuild-catalog` rebuilds it from the inbox"
+_BUSY_WAIT = 30.0  # seconds a connection waits for another's write lock before "busy"
+
+
+def catalog_failure(path: object, exc: sqlite3.Error) -> CatalogError | None:
+    """The catalog error an SQLite error means, or None when it is none of the known kinds."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CatalogBusy(
+            f"catalog {path} is busy: another process (another docpipe run?) has been writing "
+            f"it for over {_BUSY_WAIT:g} s ({exc}); try again when it has finished"
+        )
+    if "disk is full" in text or "no space" in text or (
+            "disk i/o error" in text and _disk_full(path)):
+        return CatalogFull(f"no space left on the disk of catalog {path} ({exc})")
+    if "disk i/o error" in text:
+        return CatalogError(f"cannot read or write catalog {path}: {exc}")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return CatalogDamaged(
+            f"{path} is not a docpipe catalog, or it is damaged ({exc}); if it is the run's "
+            f"catalog, {REBUILD_HINT}"
+        )
+    return None
 
 
 def parse_catalog_url(url: str) -> Path | str:
@@ -180,34 +230,75 @@ def _location(setting: str | Path) -> Path | str:
     return Path(setting)
 
 
+def set_aside(location: Path | str) -> Path | None:
+    """Move a (damaged) catalog file and its WAL files aside, for a rebuild; returns where.
+
+    Kept, not deleted: it may still hold something worth recovering by hand.
+    """
+    if not isinstance(location, Path) or not location.exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = location.with_name(f"{location.name}.damaged-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        side = location.with_name(location.name + suffix)
+        if side.exists():
+            side.replace(kept.with_name(kept.name + suffix))
+    location.replace(kept)
+    return kept
+
+
+def _disk_full(path: object) -> bool:
+    """Whether the disk holding ``path`` has no block left (SQLite reports "disk I/O error"
+    when it cannot create its WAL index on a full disk)."""
+    if not isinstance(path, Path):
+        return False
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
 class Catalog:
     """The catalog file, open for reading and writing; safe to share between threads.
 
     ``path`` is a file (its folder is created), a ``sqlite:///`` URL, or ``":memory:"``.
+    ``readonly=True`` opens an existing catalog for reading only: it takes no write lock, so
+    it never waits for a run that is writing (WAL readers see the last committed state).
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = path = _location(path)
+        self.readonly = readonly
         self._lock = threading.RLock()
         try:
-            if isinstance(path, Path):
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=30.0
-            )
+            self._db = self._open(path, readonly)
         except (OSError, sqlite3.Error) as exc:
             raise CatalogError(f"cannot open catalog {path}: {exc}") from exc
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._check_version() if readonly else self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise CatalogError(f"{path} is not a docpipe catalog: {exc}") from exc
+            known = catalog_failure(path, exc)
+            raise (known or CatalogError(f"{path} is not a docpipe catalog: {exc}")) from exc
         except BaseException:
             self._db.close()
             raise
+
+    @staticmethod
+    def _open(path: Path | str, readonly: bool) -> sqlite3.Connection:
+        options: dict[str, Any] = {
+            "isolation_level": None, "check_same_thread": False, "timeout": _BUSY_WAIT}
+        if not readonly:
+            if isinstance(path, Path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            return sqlite3.connect(path, **options)
+        if not isinstance(path, Path) or not path.is_file():
+            raise CatalogError(f"no catalog at {path} to read")
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, **options)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -215,8 +306,9 @@ class Catalog:
         with self._lock:
             if self._db is None:
                 return
-            with suppress(sqlite3.Error):  # a courtesy; closing must not fail because of it
-                self._db.execute("PRAGMA optimize")
+            if not self.readonly:
+                with suppress(sqlite3.Error):  # a courtesy; closing must not fail because of it
+                    self._db.execute("PRAGMA optimize")
             self._db.close()
             self._db = None  # type: ignore[assignment]
 
@@ -227,38 +319,58 @@ class Catalog:
         self.close()
 
     def _migrate(self) -> None:
+        # A current catalog is only read here: opening it never takes the write lock, so it
+        # does not wait for (or block) a run that is writing.
+        if self._schema_version() == SCHEMA_VERSION:
+            return
         with self._write() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise CatalogError(
-                    f"catalog {self.path} has schema version {version}, newer than this "
-                    f"docpipe understands ({SCHEMA_VERSION}); upgrade docpipe"
-                )
-            if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise CatalogError(f"{self.path} is an SQLite file but not a docpipe catalog")
+            version = self._schema_version()  # again, under the lock: another run may have
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(_MIGRATIONS[target]):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {target}")
 
+    def _check_version(self) -> None:
+        version = self._schema_version()
+        if version < SCHEMA_VERSION:
+            raise CatalogError(
+                f"catalog {self.path} has schema version {version}, older than this docpipe "
+                f"reads ({SCHEMA_VERSION}); the next `docpipe run` upgrades it"
+            )
+
+    def _schema_version(self) -> int:
+        db = self._connection()
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise CatalogError(
+                f"catalog {self.path} has schema version {version}, newer than this "
+                f"docpipe understands ({SCHEMA_VERSION}); upgrade docpipe"
+            )
+        if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise CatalogError(f"{self.path} is an SQLite file but not a docpipe catalog")
+        return version
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; an exception anywhere rolls all of it back."""
-        with self._lock:
+        if self.readonly:
+            raise CatalogError(f"catalog {self.path} is open for reading only")
+        with self._lock, self._known_failures():
             db = self._connection()
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
             except BaseException:
                 if db.in_transaction:
-                    db.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):  # a full disk may fail the rollback too
+                        db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One read transaction, so that several queries see the same snapshot."""
-        with self._lock:
+        with self._lock, self._known_failures():
             db = self._connection()
             db.execute("BEGIN")
             try:
@@ -266,6 +378,17 @@ class Catalog:
             finally:
                 if db.in_transaction:
                     db.execute("COMMIT")
+
+    @contextmanager
+    def _known_failures(self) -> Iterator[None]:
+        """A busy, full or damaged catalog raises the CatalogError that says so."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            known = catalog_failure(self.path, exc)
+            if known is None:
+                raise
+            raise known from exc
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -371,6 +494,25 @@ class Catalog:
             ).fetchall()
         return [path_from(p, raw) for p, raw in rows]
 
+    def resplit_paths(self, processing_version: str) -> list[str]:
+        """Current readable documents split under another processing version, by path."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT path, path_raw FROM documents WHERE missing_since IS NULL"
+                " AND status = 'ok' AND processing_version != ? ORDER BY path, path_raw",
+                (storable(processing_version),),
+            ).fetchall()
+        return [path_from(p, raw) for p, raw in rows]
+
+    def internal_failures(self) -> set[str]:
+        """Paths of the documents docpipe failed on (its own defect): a run reads them again."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT path, path_raw FROM documents"
+                " WHERE status = 'failed' OR error_code = 'internal_error'"
+            ).fetchall()
+        return {path_from(p, raw) for p, raw in rows}
+
     # -- changes -------------------------------------------------------------------------------
 
     def store_many(
@@ -379,9 +521,11 @@ class Catalog:
         model_version: str,
         *,
         mtimes: Mapping[str, int] | None = None,
+        processing_version: str = "",
     ) -> None:
         """Record many results in one transaction: all of them are stored, or none."""
-        self.store_rows((encode_result(r) for r in results), model_version, mtimes=mtimes)
+        self.store_rows((encode_result(r) for r in results), model_version, mtimes=mtimes,
+                        processing_version=processing_version)
 
     def store_rows(
         self,
@@ -389,13 +533,19 @@ class Catalog:
         model_version: str,
         *,
         mtimes: Mapping[str, int] | None = None,
+        processing_version: str = "",
     ) -> None:
-        """``store_many`` for results already encoded (``encode_result``, e.g. by a worker)."""
+        """``store_many`` for results already encoded (``encode_result``, e.g. by a worker).
+
+        ``processing_version`` is the one the results were split under ('' when unknown: the
+        next run splits them again).
+        """
         now = _now()
         with self._write() as db:
             stored = 0
             for rows in encoded:
-                _store_one(db, rows, model_version, _mtime_of(rows, mtimes), now)
+                _store_one(db, rows, model_version, processing_version,
+                           _mtime_of(rows, mtimes), now)
                 stored += 1
             if stored:
                 _bump(db)
@@ -468,11 +618,13 @@ class Catalog:
 
 
 def _store_one(
-    db: sqlite3.Connection, rows: StoredRows, model_version: str, mtime_ns: int, now: str
+    db: sqlite3.Connection, rows: StoredRows, model_version: str, processing_version: str,
+    mtime_ns: int, now: str,
 ) -> None:
     """Upsert the document row, then replace its items (inside the caller's transaction)."""
     key, raw = path_key(rows.path)
-    row = (key, raw, rows.odd, *rows.document, rows.body, mtime_ns, storable(model_version), now)
+    row = (key, raw, rows.odd, *rows.document, rows.body, mtime_ns, storable(model_version),
+           storable(processing_version), now)
     doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
     db.execute("DELETE FROM items WHERE doc_id = ?", (doc_id,))
     db.executemany(

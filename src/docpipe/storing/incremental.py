@@ -1,8 +1,11 @@
 """Incremental, crash-safe runs over a growing inbox, backed by the catalog.
 
-A rerun reads only files whose size or modification time changed; a new model version
-reclassifies stored items without reading files again; a run whose inputs, model and
-configuration are all unchanged (and whose outputs are complete) does nothing at all.
+A rerun reads only files whose size or modification time changed, and files docpipe failed on
+(its own defect, retried every run); a document split under another processing version
+(docpipe's version and the configuration typing and splitting read) is split again from its
+stored text; a new model version reclassifies stored items without reading files again; a run
+whose inputs, model and configuration are all unchanged (and whose outputs are complete) does
+nothing at all.
 
 Crash safety: results enter the catalog batch by batch (each batch one transaction); outputs are
 written file by file atomically; the "completed" state is written last.  A run killed anywhere
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +35,10 @@ from docpipe.storing.codec import StoredRows
 STATE_FILE = ".docpipe-state.json"
 HISTORY = "history"
 _CONFIG_FILES = ("taxonomy.toml", "doctypes.toml", "campaign.toml", "userdict.txt")
+# What describing (typing) and splitting a document read: all of doctypes.toml, and the
+# categories' names and heading cues in taxonomy.toml.  campaign.toml is read by the drafts
+# only, and userdict.txt by the classifier, whose model version already covers it.
+_SPLIT_FILES = ("doctypes.toml",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ def plan_run(
 ) -> RunPlan:
     """Decide what to read again by comparing size and mtime with the catalog (no hashing)."""
     stored = catalog.fingerprints()
+    failed = catalog.internal_failures()  # our defect last time: never trusted, read again
     todo: list[InboxFile] = []
     reuse: list[InboxFile] = []
     mtimes: dict[str, int] = {}
@@ -65,7 +74,8 @@ def plan_run(
             )
         )
         known = stored.get(f.path)
-        if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+        if (known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns
+                and f.path not in failed):
             reuse.append(f)
         else:
             todo.append(f)
@@ -107,7 +117,36 @@ def record_results(
         results,
         model_version,
         mtimes={r.path: mtimes[r.path] for r in results if r.path in mtimes},
+        processing_version=processing_version(),
     )
+
+
+def processing_version() -> str:
+    """docpipe's version and a hash of the configuration that typing and splitting read.
+
+    Stored with each document: a run splits again (from the stored text) the documents whose
+    version is not this one, so an edited cue or category heading reaches every old file.
+    """
+    h = hashlib.sha256()
+    for name in _SPLIT_FILES:
+        path = config_path(name)
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    h.update(json.dumps(_heading_cues(), ensure_ascii=False).encode())
+    return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+def _heading_cues() -> list[object]:
+    """The categories' names and cues (the rest of taxonomy.toml does not change splitting)."""
+    path = config_path("taxonomy.toml")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return [path.read_bytes().hex()] if path.exists() else []
+    raw = data.get("category")
+    categories = raw if isinstance(raw, list) else []
+    return [[c.get("name"), c.get("cues"), c.get("other", False)] for c in categories
+            if isinstance(c, dict)]
 
 
 def baseline(out_dir: Path, state: str) -> Path | None:
@@ -142,6 +181,11 @@ def mark_completed(
         "baseline": os.path.relpath(baseline_path, out_dir) if baseline_path else None,
     }
     atomic_write_text(out_dir / STATE_FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def forget_completed(out_dir: Path) -> None:
+    """Drop the completed state, so that the next run writes every output again."""
+    (out_dir / STATE_FILE).unlink(missing_ok=True)
 
 
 def _last_completed(out_dir: Path) -> dict[str, object] | None:
