@@ -56,9 +56,14 @@ def plan(found: Inbox, out: Path, catalog: str | None, version: str, today: date
 
 @task(cache_policy=NO_CACHE)
 def process_batch(files: Sequence[InboxFile], units: Mapping[str, UnitInfo],
-                  model: Path | None, workers: int) -> list[StoredRows]:
-    """Read, split and classify a batch; the results come back as the catalog's rows."""
-    return process.process_for_catalog(files, units, model=model, workers=workers)
+                  model: Path | None, workers: int, watched: bool = True) -> list[StoredRows]:
+    """Read, split and classify a batch; the results come back as the catalog's rows.
+
+    In local mode the task runs in the flow's process: its files are counted on ``hooks``
+    as they finish (on Dask, ``hooks`` are the worker's own, which nobody watches).
+    """
+    return process.process_for_catalog(files, units, model=model, workers=workers,
+                                       done=hooks.files if watched else None)
 
 
 @task(**_RETRY)
@@ -78,13 +83,14 @@ def write_outputs(out: Path, catalog: str | None, found: Inbox, run_plan: increm
                   version: str, today: date, workers: int, model: Path | None) -> RunReport:
     """Every output from the catalog (unit by unit, on the worker pool), then the state."""
     return batch.write(out, catalog, found, run_plan, version, today, workers=workers,
-                       model=model)
+                       model=model, progress=hooks.units)
 
 
 def _flow_steps(distributed: bool) -> batch.Steps:
     def submit(files: Sequence[InboxFile], units: Mapping[str, UnitInfo], model: Path | None,
                workers: int) -> Any:
-        return process_batch.submit(files, units, model, 1 if distributed else workers)
+        return process_batch.submit(files, units, model, 1 if distributed else workers,
+                                    not distributed)
 
     def record_rows(out: Path, catalog: str | None, results: list[StoredRows], version: str,
                     mtimes: Mapping[str, int]) -> None:
@@ -128,7 +134,8 @@ def docpipe_run(
                     len(run_plan.todo), len(run_plan.reuse), len(run_plan.gone))
         hooks.planned(run_plan)
 
-    watched = batch.Hooks(stage=hooks.stage, progress=hooks.progress, planned=planned)
+    watched = batch.Hooks(stage=hooks.stage, progress=hooks.progress, planned=planned,
+                          files=hooks.files, units=hooks.units)
     _, report = batch.run_batches(params, _flow_steps(distributed), watched)
     if report is None:
         logger.info("nothing new since the last completed run: outputs are up to date")

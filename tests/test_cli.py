@@ -105,3 +105,31 @@ def test_run_on_a_missing_inbox_exits_2_before_starting_prefect(tmp_path: Path) 
 def test_extract_missing_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["extract", str(tmp_path / "missing.docx")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_readme_prefect_commands_run_offline() -> None:
+    """Every Prefect command of the README's nightly section runs after the offline exports."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("### Scheduling", 1)[1].split("###", 1)[0]
+    block = section.split("```sh", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert "PREFECT_SERVER_ANALYTICS_ENABLED=false" in lines[0] and "DO_NOT_TRACK=1" in lines[0]
+    assert any("docpipe server" in line for line in lines)
+    assert "prefect server start" not in block  # the server too starts through docpipe
+    from docpipe_flows.env import server_command
+
+    command, env = server_command("127.0.0.1", 4200)
+    assert command[1:3] == ["server", "start"]
+    assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false" and env["DO_NOT_TRACK"] == "1"
+
+
+def test_serve_refuses_without_a_reachable_api(tmp_path: Path, monkeypatch, capsys) -> None:
+    from docpipe.cli import main
+
+    (tmp_path / "inbox").mkdir()
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert main(["serve", str(tmp_path / "inbox"), "--out", str(tmp_path / "out")]) == 2
+    assert "PREFECT_API_URL" in capsys.readouterr().err
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens there
+    assert main(["serve", str(tmp_path / "inbox"), "--out", str(tmp_path / "out")]) == 2
+    assert "无法连接" in capsys.readouterr().err

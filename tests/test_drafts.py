@@ -59,7 +59,7 @@ def classified(path: str, unit: str, doc_type: str, index: int, text: str, label
     others = [x for x in TAX.labels if x != label]
     probs = {label: p, **{x: round((1 - p) / len(others), 4) for x in others}}
     prediction = Prediction(label, probs, TAX.merged(label), review, secondary, terms)
-    return ClassifiedItem(Item(path, unit, doc_type, index, text, locator=f"t0r{index + 1}"),
+    return ClassifiedItem(Item(path, unit, doc_type, index, text, locator=f"t1r{index + 1}"),
                           prediction)
 
 
@@ -235,7 +235,7 @@ def test_near_duplicate_opinions_are_merged_with_their_count(drafts: dict) -> No
 
 def test_review_items_say_where_to_find_them(drafts: dict) -> None:
     text = render_markdown(drafts["opinions"])
-    where = "〔市交通运输局/征求意见汇总表.docx，t0r12；"
+    where = "〔市交通运输局/征求意见汇总表.docx，表1第12行；"
     assert where + "初判奢靡之风，或为享乐主义，置信度0.46〕" in text
 
 
@@ -299,7 +299,10 @@ def test_write_region_outputs(tmp_path: Path) -> None:
     summaries = [summarise_unit(u, [r for r in results if r.source.unit == name], TAX)
                  for name, u in units.items()]
     written = write_region_outputs(tmp_path, summaries, results, units, TAX, today=TODAY)
-    assert set(written) == {"progress.docx", "progress.md", "progress.json", "dashboard.html"}
+    pages = {name for name in written if name.startswith("review/")}
+    assert set(written) - pages == {"progress.docx", "progress.md", "progress.json",
+                                    "dashboard.html"}
+    assert "review/all-001.html" in pages  # the review list, paged
     data = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))["data"]
     assert data["items"] == len(OPINIONS) + 2
     assert [u["unit"] for u in data["units"] if u["state"] == "behind"] == ["市档案局"]

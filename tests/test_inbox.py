@@ -68,3 +68,59 @@ def test_gbk_file_name_is_displayed_readably(tmp_path: Path) -> None:
 def test_missing_inbox_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InboxError, match="not found"):
         scan_inbox(tmp_path / "nope")
+
+
+def _units_csv(root: Path, text: str, encoding: str = "utf-8") -> None:
+    (root / "units.csv").write_bytes(text.encode(encoding))
+
+
+def test_a_folder_named_by_alias_or_with_other_spaces_is_that_unit(tmp_path: Path) -> None:
+    _units_csv(tmp_path, "单位,督导组,简称\n自治区财政厅,第一督导组,财政厅\n"
+                         "自治区教育厅,第一督导组,\n")
+    for folder in ("财政厅", "自治区教育厅 ", "ＡＢ"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.docx").write_bytes(b"x")
+    found = scan_inbox(tmp_path)
+    assert {f.relpath: f.unit for f in found.files} == {
+        "财政厅/a.docx": "自治区财政厅", "自治区教育厅 /a.docx": "自治区教育厅",
+        "ＡＢ/a.docx": "ＡＢ"}
+    assert set(found.units) == {"自治区财政厅", "自治区教育厅", "ＡＢ"}  # no second unit
+    assert {(m.folder, m.unit) for m in found.matched} == {
+        ("财政厅", "自治区财政厅"), ("自治区教育厅 ", "自治区教育厅")}
+
+
+def test_docpipe_outputs_inside_the_inbox_are_never_submissions(tmp_path: Path) -> None:
+    out = tmp_path / "outputs"
+    (out / "units" / "自治区财政厅").mkdir(parents=True)
+    (out / ".docpipe-state.json").write_text("{}", encoding="utf-8")
+    (out / "units" / "自治区财政厅" / "opinions.docx").write_bytes(b"x")
+    (tmp_path / "dashboard.html").write_text("x", encoding="utf-8")
+    found = scan_inbox(tmp_path)
+    assert not found.files
+    assert {s.relpath for s in found.skipped} == {"outputs", "dashboard.html"}
+    assert "outputs" not in found.units
+
+
+@pytest.mark.parametrize("header", [
+    "单位名称,组别,批次,简称", "\ufeff单位 , 督导组 ,批次", "ｕｎｉｔ,ｇｒｏｕｐ",
+    "Unit,Group,Batch,Aliases",
+    "单位名称（全称）,所属督导组",
+])
+def test_headers_as_offices_write_them(tmp_path: Path, header: str) -> None:
+    _units_csv(tmp_path, f"{header}\n自治区财政厅,第一督导组\n")
+    unit = read_units_csv(tmp_path / "units.csv")["自治区财政厅"]
+    assert unit.group == "第一督导组"
+
+
+def test_a_refused_header_says_what_was_found_and_what_is_accepted(tmp_path: Path) -> None:
+    _units_csv(tmp_path, "name,team\nA,B\n")
+    with pytest.raises(InboxError) as caught:
+        read_units_csv(tmp_path / "units.csv")
+    message = str(caught.value)
+    assert "name、team" in message and "单位名称" in message and "督导组" in message
+
+
+def test_without_units_csv_the_inbox_says_so(tmp_path: Path) -> None:
+    (tmp_path / "某单位").mkdir()
+    (tmp_path / "某单位" / "a.docx").write_bytes(b"x")
+    assert not scan_inbox(tmp_path).listed

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,11 @@ def python_docx_rendering(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
     doc = Document()
     doc.core_properties.title = draft.title
     doc.core_properties.author = draft.signature or "docpipe"
+    doc.core_properties.last_modified_by = draft.signature or "docpipe"
+    doc.core_properties.language = "zh-CN"
+    if draft.created is not None:
+        moment = datetime(draft.created.year, draft.created.month, draft.created.day)
+        doc.core_properties.created = doc.core_properties.modified = moment
     officedoc._set_defaults(doc, fmt)
     section = doc.sections[0]
     officedoc._set_page(section, fmt)
@@ -179,6 +185,7 @@ def python_docx_rendering(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
     if draft.recipient:
         officedoc._text(doc.add_paragraph(), f"{draft.recipient}：", fmt.body_font, fmt.body_pt,
                         fmt)
+    last: list = []
     for block in numbered_blocks(draft.blocks):
         if block.kind is BlockKind.TABLE:
             if block.rows:
@@ -193,21 +200,28 @@ def python_docx_rendering(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
                         officedoc._text(para, cells[c] if c < len(cells) else "", font,
                                         fmt.body_pt - 2, fmt)
                         para.paragraph_format.line_spacing = Pt((fmt.body_pt - 2) * 1.5)
-                doc.add_paragraph()
+                officedoc.layout_table(table._tbl, block.rows, doc._block_width)
+                last = [_Cell(tc, table).paragraphs[0] for tc in table._tbl.tr_lst[-1].tc_lst]
+                last.append(doc.add_paragraph())
             continue
         font = {BlockKind.HEADING1: fmt.heading1_font,
                 BlockKind.HEADING2: fmt.heading2_font}.get(block.kind, fmt.body_font)
         para = doc.add_paragraph()
         officedoc._text(para, block.text, font, fmt.body_pt, fmt)
         para.paragraph_format.first_line_indent = Pt(fmt.body_pt * 2)
+        last = [para]
     if draft.signature or draft.date:
-        doc.add_paragraph()
-        for line in (draft.signature, draft.date):
-            if line:
-                para = doc.add_paragraph()
-                officedoc._text(para, line, fmt.body_font, fmt.body_pt, fmt)
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)
+        spacer = doc.add_paragraph()
+        lines = [line for line in (draft.signature, draft.date) if line]
+        for n, line in enumerate(lines):
+            para = doc.add_paragraph()
+            officedoc._text(para, line, fmt.body_font, fmt.body_pt, fmt)
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            para.paragraph_format.right_indent = Pt(fmt.body_pt * 4)
+            if n < len(lines) - 1:
+                para.paragraph_format.keep_with_next = True
+        for kept in [*last, spacer]:
+            kept.paragraph_format.keep_with_next = True
     saved = io.BytesIO()
     doc.save(saved)
     return stable_zip(saved.getvalue())

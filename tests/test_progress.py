@@ -136,3 +136,31 @@ def test_progress_report_golden_and_numbers() -> None:
     if os.environ.get("DOCPIPE_GEN_TEST_DATA") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_without_units_csv_nobody_is_expected_or_behind() -> None:
+    results = [*_results(), _result("", "实施方案")]  # a file directly under the inbox
+    folders = {n: UnitInfo(n, known=False) for n in ("市交通运输局", "市教育局", "")}
+    summaries = [summarise_unit(u, [r for r in results if r.source.unit == n], TAX)
+                 for n, u in folders.items()]
+    report = build_progress(summaries, results, folders, TAX, campaign=CAMPAIGN,
+                            today=date(2013, 10, 20), notices=("没有 units.csv",))
+    assert not report.listed and not report.behind and not report.expected
+    text = render_markdown(progress_draft(report, TAX, CAMPAIGN))
+    assert "没有 units.csv" in text.split("总体进展")[0]  # said at the top
+    assert "应报送单位0个" not in text and "进度滞后单位" not in text
+    assert "逾期未报实施方案" not in text
+    assert "收到2个文件夹的材料" in text  # the inbox root is not a unit
+
+
+def test_a_file_added_and_one_removed_is_not_no_change(tmp_path: Path) -> None:
+    first = _report(date(2013, 7, 20), results=_results()[:4])
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps(draft_json(progress_draft(first, TAX, CAMPAIGN)),
+                               ensure_ascii=False), encoding="utf-8")
+    swapped = [*_results()[:3], _results()[4]]  # one file gone, another arrived
+    second = _report(date(2013, 7, 21), previous=read_previous(path), results=swapped)
+    assert second.changes is not None
+    assert (second.changes.added, second.changes.removed) == (1, 1)
+    text = render_markdown(progress_draft(second, TAX, CAMPAIGN))
+    assert "文件新增1份、撤下1份" in text and "文件无变化" not in text

@@ -53,7 +53,7 @@ def test_complete_plan_passes_with_a_quote_for_each_element() -> None:
     assert check.verdict is Verdict.PASSED and not check.missing
     stage3 = next(e for e in check.elements if e.name.startswith("第三环节"))
     assert stage3.quote == "第三环节：整改落实、建章立制，10月下旬至12月底。"
-    assert stage3.locator == "p6"
+    assert stage3.locator == "p7"  # counted from 1, as items are
 
 
 def test_stage_without_dates_returns_the_plan() -> None:
@@ -61,7 +61,7 @@ def test_stage_without_dates_returns_the_plan() -> None:
     check = check_approval(doc(*texts[:6]), info("实施方案"), RULES)
     assert check.verdict is Verdict.RETURNED
     stage2 = next(e for e in check.missing if e.name.startswith("第二环节"))
-    assert stage2.note == "未写明时间安排" and stage2.locator == "p5"
+    assert stage2.note == "未写明时间安排" and stage2.locator == "p6"
 
 
 @pytest.mark.parametrize("drop", ["指导思想", "四风", "督导"])
@@ -140,3 +140,65 @@ def test_long_sentences_are_quoted_around_the_cue() -> None:
     check = check_approval(doc(long), info("实施方案"), RULES)
     quote = next(e for e in check.elements if e.name == "组织领导").quote
     assert "领导小组" in quote and len(quote) <= 94 and quote.startswith("……")
+
+
+# Each element with a near miss: a sentence that holds the element's cue word but does not
+# state the element.  The plan below has every other element under its own heading.
+NEAR_MISSES = {
+    "指导思想": ("关于活动的指导思想，上级文件已经作了明确规定，这里不再重复。",
+                 "一、指导思想", "以为民务实清廉为主要内容，坚持照镜子、正衣冠的总要求。"),
+    "目标任务": ("各支部要把目标任务落到实处，这一点大家都清楚。",
+                 "二、目标任务", "通过活动使干部作风明显转变，群众反映的突出问题得到解决。"),
+    "第一环节（学习教育、听取意见）及时间安排": (
+        "前段时间的学习教育中，大家都很认真。",
+        "（一）学习教育、听取意见", "时间为7月上旬至8月底。"),
+    "第二环节（查摆问题、开展批评）及时间安排": (
+        "要敢于开展批评，敢于揭短亮丑，时间抓紧。",
+        "（二）查摆问题、开展批评", "9月至10月召开专题民主生活会。"),
+    "第三环节（整改落实、建章立制）及时间安排": (
+        "对群众意见要整改落实，不能一拖再拖。",
+        "（三）整改落实、建章立制", "11月起至年底，逐项整改销号。"),
+    "聚焦“四风”": ("有的同志认为“四风”离自己很远。",
+                 "三、聚焦“四风”", "着力解决形式主义、官僚主义、享乐主义和奢靡之风问题。"),
+    "组织领导": ("年初以来，各项工作在组织领导下有序推进，取得了一定成绩。",
+                 "四、组织领导", "成立活动领导小组，党组书记任组长，负总责。"),
+    "督导检查": ("要让群众参与、让群众评判、让群众监督。",
+                 "五、督导检查", "派出督导组，对各支部开展活动情况全程督导。"),
+}
+
+
+def _plan_with(element: str, *, keep: bool) -> tuple[str, ...]:
+    lines: list[str] = ["某局开展教育实践活动实施方案"]
+    for name, (near, heading, body) in NEAR_MISSES.items():
+        if name == element:
+            lines.append(near)  # the near miss stands where the element's section would be
+            if keep:
+                lines += [heading, body]
+        else:
+            lines += [heading, body]
+    return tuple(lines)
+
+
+@pytest.mark.parametrize("element", list(NEAR_MISSES))
+def test_a_near_miss_sentence_is_not_evidence(element: str) -> None:
+    check = check_approval(doc(*_plan_with(element, keep=False)), info("实施方案"), RULES)
+    judged = {e.name: e for e in check.elements}
+    assert not judged[element].found, judged[element]
+    assert [e.name for e in check.missing] == [element]
+
+
+@pytest.mark.parametrize("element", list(NEAR_MISSES))
+def test_the_section_that_holds_the_element_is_evidence(element: str) -> None:
+    check = check_approval(doc(*_plan_with(element, keep=True)), info("实施方案"), RULES)
+    judged = {e.name: e for e in check.elements}
+    assert judged[element].found and check.verdict is Verdict.PASSED
+    assert NEAR_MISSES[element][0] not in judged[element].quote
+
+
+def test_a_speech_that_states_the_element_in_its_body_counts() -> None:
+    speech = ("同志们：", "这次活动的指导思想是：以为民务实清廉为主要内容。",
+              "省委派出督导组，对我们的活动全程督导。")
+    check = check_approval(doc(*speech), info("动员讲话"), RULES)
+    judged = {e.name: e for e in check.elements}
+    assert judged["指导思想"].found and judged["督导检查"].found
+    assert judged["督导检查"].locator == "p3"

@@ -1,7 +1,8 @@
 """The `docpipe` command: a stable contract that users and outside checks script against.
 
 Exit status: 0 when the command completed (a run with rejected files has completed: the report
-says so), 2 for usage errors (bad arguments, missing inbox), 1 for an internal failure.
+says so), 2 for usage errors (bad arguments, missing inbox, an output folder that cannot be
+written), 1 for an internal failure (its full trace written to a file), 130 when interrupted.
 JSON-lines fields may be added, never renamed or removed.
 """
 
@@ -11,7 +12,6 @@ import argparse
 import errno
 import json
 import sys
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -60,10 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or EXIT_OK)
     except UsageError as exc:
-        print(f"docpipe {args.command}: {exc}", file=sys.stderr)
+        print(f"docpipe {args.command}：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("docpipe: interrupted", file=sys.stderr)
+        print("docpipe：已中断，再次运行同一命令即可继续。 / interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -75,31 +75,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stopped:
             print(f"docpipe {args.command}: {stopped}", file=sys.stderr)
             return EXIT_FAILURE
-        traceback.print_exc()
-        print(f"docpipe {args.command}: internal failure (see the trace above)", file=sys.stderr)
-        return EXIT_FAILURE
+        return _internal_failure(args, exc)
+
+
+def _internal_failure(args: argparse.Namespace, exc: Exception) -> int:
+    """One paragraph on the terminal; the full trace in a file beside the outputs."""
+    from docpipe.console import write_trace
+
+    folders = [Path(args.out) / "logs"] if getattr(args, "out", None) else []
+    trace = write_trace(exc, folders)
+    where = f"完整的出错记录已写入 {trace}" if trace else "出错记录无法写入文件"
+    print(f"docpipe {args.command}：内部错误（{type(exc).__name__}: {exc}）。这是 docpipe 的缺陷，"
+          f"不是材料的问题；已完成的部分已保存，修复后再次运行即可继续。{where}，"
+          "请将该文件发给 docpipe 维护人员。\n"
+          f"docpipe {args.command}: internal failure; full trace: {trace or 'not written'}",
+          file=sys.stderr)
+    return EXIT_FAILURE
 
 
 # --- commands -------------------------------------------------------------------------------
 
 
 def _run(args: argparse.Namespace) -> int:
+    from docpipe.console import PathProblem, check_run_paths
     from docpipe.reading.inbox import InboxError, scan_inbox
 
     inbox = Path(args.inbox)
     if not inbox.is_dir():
-        raise UsageError(f"inbox folder not found: {inbox}")
+        raise UsageError(f"收件箱文件夹不存在：{inbox} / inbox folder not found: {inbox}")
+    if args.workers < 1 or args.batch_size < 1 or args.dask_workers < 0:
+        raise UsageError("--workers 与 --batch-size 至少为 1 / "
+                         "--workers and --batch-size must be at least 1")
+    if args.wait < 0:
+        raise UsageError("--wait 不能为负数 / --wait must be 0 or more seconds")
     try:
+        check_run_paths(inbox, Path(args.out), args.catalog, args.model)
         scan_inbox(inbox)  # fail fast on a broken units.csv, before Prefect starts
-    except InboxError as exc:
+    except (InboxError, PathProblem) as exc:
         raise UsageError(str(exc)) from exc
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out must be a folder: {out}")
-    if args.workers < 1 or args.batch_size < 1 or args.dask_workers < 0:
-        raise UsageError("--workers and --batch-size must be at least 1")
-    if args.wait < 0:
-        raise UsageError("--wait must be 0 or more seconds")
     from docpipe.running.lock import run_lock
 
     try:  # before Prefect starts: a second run on this folder waits or stops right here
@@ -110,16 +124,15 @@ def _run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(f"--out 文件夹不可写（cannot write to --out {out}: {exc}）") from exc
     try:
-        return _run_locked(args, inbox, out)
+        return _run_locked(args, out)
     finally:
         lock.__exit__(None, None, None)
 
 
-def _run_locked(args: argparse.Namespace, inbox: Path, out: Path) -> int:
-    from docpipe_flows import flow as docpipe_flow
-
+def _run_locked(args: argparse.Namespace, out: Path) -> int:
+    from docpipe.console import stop_on_interrupt
     from docpipe.outputs.report import format_report
-    from docpipe.running.batch import Hooks, failed_run
+    from docpipe.running.batch import failed_run
     from docpipe.storing.catalog import catalog_path, set_aside
     from docpipe.storing.incremental import forget_completed
     from docpipe.taxonomy import load_taxonomy
@@ -130,29 +143,69 @@ def _run_locked(args: argparse.Namespace, inbox: Path, out: Path) -> int:
         if kept:
             print(f"docpipe run: 原目录库已移至 {kept}，正从收件箱重建（moved the old catalog "
                   "aside; every file is read again）", file=sys.stderr)
-    if sys.stderr.isatty() and not args.quiet:
-        docpipe_flow.hooks = Hooks(progress=_progress_bar)
-    report = docpipe_flow.run(
-        str(inbox),
-        str(out),
-        model=args.model,
-        workers=args.workers,
-        batch_size=args.batch_size,
-        dask_address=args.dask_address,
-        dask_workers=args.dask_workers,
-        catalog=args.catalog,
-        as_of=args.as_of,
-    )
-    print(format_report(report, load_taxonomy()), end="")
+    progress = _progress(args)
+    progress.begin("prefect")  # something on the screen during Prefect's start-up
+    with stop_on_interrupt(progress, _rerun_command()):
+        report = _run_flow(args, progress)
+    progress.finish()
+    print(format_report(report, load_taxonomy(), args.lang), end="")
     why = failed_run(report)
     if why:
         raise RunStopped(why)
     return EXIT_OK
 
 
+def _progress(args: argparse.Namespace) -> Any:
+    from docpipe.console import Progress
+
+    return Progress(show=None if not args.quiet else False)
+
+
+def _run_flow(args: argparse.Namespace, progress: Any) -> Any:
+    from docpipe_flows import flow as docpipe_flow
+
+    from docpipe.running.batch import Hooks
+
+    before = docpipe_flow.hooks
+    docpipe_flow.hooks = Hooks(stage=progress.stage, progress=progress.batches,
+                               planned=progress.planned, files=progress.files,
+                               units=progress.units)
+    try:
+        return docpipe_flow.run(
+            str(args.inbox),
+            str(args.out),
+            model=args.model,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            dask_address=args.dask_address,
+            dask_workers=args.dask_workers,
+            catalog=args.catalog,
+            as_of=args.as_of,
+        )
+    finally:  # the progress line belongs to this command, not to later runs in the process
+        docpipe_flow.hooks = before
+
+
+def _rerun_command() -> str:
+    import shlex
+
+    return "docpipe " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from docpipe.console import PathProblem, check_run_paths
+
     if not Path(args.inbox).is_dir():
-        raise UsageError(f"inbox folder not found: {args.inbox}")
+        raise UsageError(f"收件箱文件夹不存在：{args.inbox} / inbox folder not found: {args.inbox}")
+    try:
+        check_run_paths(Path(args.inbox), Path(args.out), None, None)
+    except PathProblem as exc:
+        raise UsageError(str(exc)) from exc
+    from docpipe_flows.env import api_problem
+
+    problem = api_problem()
+    if problem:
+        raise UsageError(problem)
     from docpipe_flows.serve import serve
 
     serve(
@@ -164,6 +217,19 @@ def _serve(args: argparse.Namespace) -> int:
         dask_address=args.dask_address,
     )
     return EXIT_OK
+
+
+def _server(args: argparse.Namespace) -> int:
+    """Prefect's API server with docpipe's offline settings (no analytics, local only)."""
+    import subprocess
+
+    from docpipe_flows.env import server_command
+
+    command, env = server_command(args.host, args.port)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -312,16 +378,6 @@ def _bench(argv: Sequence[str]) -> int:
     return subprocess.call([sys.executable, str(script), *argv])
 
 
-def _progress_bar(done: int, total: int) -> None:
-    """A one-line progress bar on the terminal (stderr), redrawn after each batch."""
-    width = 30
-    filled = width * done // total if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
 def _files(paths: Iterable[str]) -> Iterator[str]:
     """Expand folders to the files they hold; a missing path is a usage error."""
     for raw in paths:
@@ -406,7 +462,10 @@ def _parser() -> argparse.ArgumentParser:
                      "(default: the CPUs this process may use, %(default)s here)")
     run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
                      help="documents per flow task")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress line (it is shown only on a terminal anyway)")
+    run.add_argument("--lang", choices=("zh", "en"), default="zh",
+                     help="language of the printed report (default: zh, 中文)")
     run.add_argument(
         "--as-of",
         type=_iso_date,
@@ -435,14 +494,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    serve = sub.add_parser("serve", help="serve a scheduled deployment (needs a Prefect server)")
-    serve.add_argument("inbox")
-    serve.add_argument("--out", required=True)
-    serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 every night)")
-    serve.add_argument("--name", default="nightly", help="deployment name")
-    serve.add_argument("--workers", type=int, default=default_workers())
+    serve = sub.add_parser(
+        "serve", help="run the inbox every night on a schedule (needs `docpipe server`)",
+        description="Register the deployment docpipe-run/NAME with its cron schedule (time zone "
+        "Asia/Shanghai) on the Prefect API server at PREFECT_API_URL, and run the scheduled "
+        "runs in this process until stopped (Ctrl-C pauses the schedule).  Start the server "
+        "first with `docpipe server` and export PREFECT_API_URL=http://127.0.0.1:4200/api; "
+        "without a reachable server, serve refuses to start (nothing would ever be scheduled). "
+        "每晚定时处理收件箱：需先运行 docpipe server 并设置 PREFECT_API_URL。",
+        epilog="example: docpipe serve /srv/inbox --out /srv/outputs --cron '0 2 * * *'")
+    serve.add_argument("inbox", help="INBOX folder, as for `docpipe run`")
+    serve.add_argument("--out", required=True, help="output folder, as for `docpipe run`")
+    serve.add_argument("--cron", default="0 2 * * *",
+                       help="when to run, cron syntax in Asia/Shanghai time "
+                       "(default: '0 2 * * *', 02:00 every night)")
+    serve.add_argument("--name", default="nightly",
+                       help="deployment name (default: nightly → docpipe-run/nightly)")
+    serve.add_argument("--workers", type=int, default=default_workers(),
+                       help="processes per run (default: %(default)s)")
     serve.add_argument("--dask-address", help="run the scheduled runs on this Dask cluster")
     serve.set_defaults(handler=_serve)
+
+    server = sub.add_parser(
+        "server", help="start Prefect's API server for `serve`, offline (no analytics)",
+        description="Run `prefect server start` with docpipe's offline settings: analytics "
+        "and telemetry off, listening on 127.0.0.1, state under .cache/prefect.  Keep it "
+        "running; point PREFECT_API_URL at http://HOST:PORT/api.")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=4200)
+    server.set_defaults(handler=_server)
 
     extract = sub.add_parser("extract", help="text of .docx files as JSON lines")
     extract.add_argument("files", nargs="+", metavar="FILE")

@@ -217,3 +217,4 @@ class RunReport:
     # docpipe's own defects: files it failed on (message names the stage), outputs it could
     # not write; not the senders' fault, so not among ``rejected``
     internal_errors: tuple[Rejection, ...] = ()
+    notices: tuple[str, ...] = ()  # said once at the top of the report (no units.csv, ...)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from docpipe.fsutil import atomic_write_text, display_path, inside, safe_name
+from docpipe.outputs.locate import clerk_locator
 from docpipe.outputs.officedoc import Block, BlockKind, Draft, write_draft
 from docpipe.outputs.progress import (
     INBOX_ROOT,
@@ -169,7 +170,8 @@ def approval_draft(unit: UnitInfo, check: ApprovalCheck, campaign: Campaign, *, 
                     for e in check.missing]
     rows = [("审核要素", "审核结果", "原文依据")]
     rows += [(e.name, "具备" if e.found else (e.note or "缺失"),
-              f"“{e.quote}”（{e.locator}）" if e.quote else "未找到") for e in check.elements]
+              f"“{e.quote}”（{clerk_locator(e.locator)}）" if e.quote else "未找到")
+             for e in check.elements]
     blocks = [Block(BlockKind.HEADING1, "审核结论"), *verdict,
               Block(BlockKind.HEADING1, "逐项审核情况"), Block(BlockKind.TABLE, rows=tuple(rows))]
     return Draft(
@@ -199,7 +201,7 @@ def study_draft(unit: UnitInfo, check: StudyCheck, campaign: Campaign, *, today:
                   f"{'、'.join(p.name for p in check.missing)}，请督促补齐。")
     rows = [("要求", "情况", "依据（原文摘录）")]
     rows += [(p.name, "有" if p.found else "缺失",
-              f"“{p.quote}”（{where.get(p.path, Path(p.path).name)}，{p.locator}）"
+              f"“{p.quote}”（{where.get(p.path, Path(p.path).name)}，{clerk_locator(p.locator)}）"
               if p.found else "未找到") for p in check.points]
     blocks = (
         Block(BlockKind.HEADING1, "检查范围"),
@@ -247,7 +249,7 @@ def rectification_draft(unit: UnitInfo, problems: Mapping[str, int],
         missing = "、".join(rules.field_name(f) for f in gap.missing)
         file = where.get(gap.path, Path(gap.path).name)
         blocks.append(Block(BlockKind.ITEM,
-                            f"{_short(gap.problem)}〔{file}，{gap.locator}〕：缺少{missing}。"))
+                            f"{_short(gap.problem)}〔{file}，{clerk_locator(gap.locator)}〕：缺少{missing}。"))
     return Draft(
         kind="rectification_gaps",
         title=f"{unit.name or INBOX_ROOT}整改方案问题清单完整性检查",
@@ -327,14 +329,15 @@ def write_unit_outputs(
     if not inside(out_dir, folder):
         raise ValueError(f"unit folder outside the output folder: {folder}")
     written: dict[str, str] = {}
-    drafts = unit_drafts(unit, summary, results, taxonomy, today=today or date.today())
+    today = today or date.today()
+    drafts = unit_drafts(unit, summary, results, taxonomy, today=today)
     shared = _shared_blocks(results)
     if shared and "summary" in drafts:
         summary_draft_ = drafts["summary"]
         drafts["summary"] = replace(summary_draft_, blocks=(*summary_draft_.blocks, *shared))
     for stem, draft in drafts.items():
         try:
-            for ext, path in write_draft(folder, stem, draft).items():
+            for ext, path in write_draft(folder, stem, replace(draft, created=today)).items():
                 written[f"{stem}.{ext}"] = path
         except Exception as exc:
             if failed is None or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
@@ -366,17 +369,31 @@ def write_region_outputs(
     *,
     previous: Path | None = None,
     today: date | None = None,
+    notices: Sequence[str] = (),
 ) -> dict[str, str]:
-    """progress.docx/.md/.json (督导进展报告) and dashboard.html under out_dir."""
-    from docpipe.outputs.dashboard import render_dashboard
+    """progress.docx/.md/.json (督导进展报告) and dashboard.html under out_dir.
+
+    ``notices`` (no units.csv, folders taken as a unit) open both, as they open the run report.
+    """
+    from docpipe.outputs.dashboard import REVIEW_DIR, render_dashboard, review_pages
 
     campaign = load_campaign()
+    today = today or date.today()
     report = build_progress(summaries, results, units, taxonomy, campaign=campaign,
-                            today=today or date.today(), previous=read_previous(previous))
+                            today=today, previous=read_previous(previous), notices=notices)
+    draft = replace(progress_draft(report, taxonomy, campaign), created=today)
     written = {f"progress.{ext}": path for ext, path in
-               write_draft(out_dir, "progress", progress_draft(report, taxonomy, campaign)).items()}
+               write_draft(out_dir, "progress", draft).items()}
     page = render_dashboard(report, results, taxonomy, campaign)
     written["dashboard.html"] = str(atomic_write_text(out_dir / "dashboard.html", page))
+    folder = out_dir / REVIEW_DIR
+    pages = review_pages(report, results, campaign)
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("*.html"):  # pages of an earlier run with more items
+        if stale.name not in pages:
+            stale.unlink()
+    for name, html in pages.items():
+        written[f"{REVIEW_DIR}/{name}"] = str(atomic_write_text(folder / name, html))
     return written
 
 
@@ -451,7 +468,7 @@ def _where(results: Sequence[DocumentResult]) -> dict[str, str]:
 
 def _locate(ci: ClassifiedItem, where: Mapping[str, str]) -> str:
     file = where.get(ci.item.path, Path(ci.item.path).name)
-    return f"{file}，{ci.item.locator}" if ci.item.locator else file
+    return f"{file}，{clerk_locator(ci.item.locator)}" if ci.item.locator else file
 
 
 def _guess(ci: ClassifiedItem) -> str:

@@ -15,10 +15,13 @@ import io
 import json
 import math
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date as Day
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +92,7 @@ class Draft:
     date: str = ""  # 成文日期, e.g. "2013年7月1日"
     mark: str = "征求意见稿"
     data: Mapping[str, Any] = field(default_factory=dict)
+    created: Day | None = None  # the run's date: the Word file's "created" property
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,23 +211,40 @@ def render_docx(draft: Draft, fmt: PageFormat = GB9704) -> bytes:
     body_end.addprevious(OxmlElement("w:p"))  # 标题与正文之间空一行
     if draft.recipient:
         add(f"{draft.recipient}：", _Role.PLAIN)
+    last: list[Any] = []  # the paragraphs that end the body (a table's last row)
     for block in numbered_blocks(draft.blocks):
         if block.kind is BlockKind.TABLE:
             if block.rows:
-                body_end.addprevious(_table(block.rows, blank, styled))
-                body_end.addprevious(OxmlElement("w:p"))
+                table = _table(block.rows, blank, styled)
+                body_end.addprevious(table)
+                last = list(table.tr_lst[-1].iter(qn("w:p")))
+                spacer = OxmlElement("w:p")
+                body_end.addprevious(spacer)
+                last.append(spacer)
             continue
         add(block.text, _BLOCK_ROLES.get(block.kind, _Role.BODY))
+        last = [body_end.getprevious()]
     if draft.signature or draft.date:
-        body_end.addprevious(OxmlElement("w:p"))
-        for line in (draft.signature, draft.date):
-            if line:
-                add(line, _Role.SIGNATURE)
+        spacer = OxmlElement("w:p")
+        body_end.addprevious(spacer)
+        lines = [line for line in (draft.signature, draft.date) if line]
+        for line in lines:
+            add(line, _Role.SIGNATURE)
+        # 署名不单独成页: the last paragraph, the blank line and the signature keep together
+        for para in [*last, spacer, *[p for p in body_end.itersiblings(preceding=True)][
+                1:len(lines)]]:
+            _keep_with_next(para)
 
     core = parse_xml(blank.core_xml)
     properties = CoreProperties(core)
     properties.title = _xml_safe(draft.title)[:255]  # python-docx refuses longer values
     properties.author = _xml_safe(draft.signature)[:255] or "docpipe"
+    properties.last_modified_by = _xml_safe(draft.signature)[:255] or "docpipe"
+    properties.language = "zh-CN"
+    if draft.created is not None:
+        moment = datetime(draft.created.year, draft.created.month, draft.created.day)
+        properties.created = moment
+        properties.modified = moment
     filled = {blank.document: serialize_part_xml(document), blank.core: serialize_part_xml(core)}
     return _stable_zip_members([
         _ZipMember.deflate(m.name, filled[m.name]) if m.name in filled else m
@@ -303,6 +324,33 @@ def _set_defaults(doc: Any, fmt: PageFormat) -> None:
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(fmt.char_spacing_twentieths))
     normal.element.get_or_add_rPr().append(spacing)  # 28 characters per line (see PageFormat)
+    # The text is Chinese: spell-checking, line breaking and font fallback follow w:lang
+    for rpr in (normal.element.get_or_add_rPr(), _default_rpr(doc)):
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        existing = rpr.find(qn("w:lang"))
+        if existing is not None:
+            rpr.remove(existing)
+        rpr.append(lang)
+
+
+def _default_rpr(doc: Any) -> Any:
+    """w:docDefaults/w:rPrDefault/w:rPr of the styles part (created when missing)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    return rpr
 
 
 def _set_page(section: Any, fmt: PageFormat) -> None:
@@ -445,6 +493,13 @@ def _paragraph(styled: Any, text: str) -> Any:
     return para
 
 
+def _keep_with_next(p: Any) -> None:
+    """w:keepNext on a paragraph: Word and LibreOffice put it on the page of the next one."""
+    ppr = p.get_or_add_pPr()
+    if ppr.find(qn("w:keepNext")) is None:
+        ppr.insert(0, OxmlElement("w:keepNext"))
+
+
 def _draft_mark(para: DocxParagraph, mark: str, fmt: PageFormat) -> None:
     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _text(para, mark, fmt.heading1_font, fmt.body_pt, fmt)
@@ -478,7 +533,11 @@ def _page_number(para: DocxParagraph, fmt: PageFormat, align: WD_ALIGN_PARAGRAPH
 
 
 def _table(rows: tuple[tuple[str, ...], ...], blank: _Blank, styled: Mapping[_Role, Any]) -> Any:
-    """A centred "Table Grid" table, as python-docx's add_table makes it, with text in its cells."""
+    """A centred "Table Grid" table with columns as wide as their content needs.
+
+    The header row repeats on every page and no row is split across pages; the widths are
+    fixed (``tblLayout``) so that Word and LibreOffice print the same columns.
+    """
     width = max(len(r) for r in rows)
     table = CT_Tbl.new_tbl(len(rows), width, Emu(blank.table_width))
     table.tblStyle_val = blank.table_style
@@ -487,7 +546,67 @@ def _table(rows: tuple[tuple[str, ...], ...], blank: _Blank, styled: Mapping[_Ro
         role = _Role.TABLE_HEAD if r == 0 else _Role.TABLE_CELL
         for c, tc in enumerate(tr.tc_lst):
             tc.replace(tc.p_lst[0], _paragraph(styled[role], cells[c] if c < len(cells) else ""))
+    layout_table(table, rows, blank.table_width)
     return table
+
+
+def layout_table(table: Any, rows: Sequence[Sequence[str]], total: int) -> None:
+    """Fixed column widths fitting the content; header row repeated; rows never split."""
+    widths = column_widths(rows, total)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table.tblPr.append(layout)
+    for col, w in zip(table.tblGrid.iter(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(Emu(w).twips))
+    for r, tr in enumerate(table.tr_lst):
+        tr_pr = tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        for c, tc in enumerate(tr.tc_lst):
+            tc.width = Emu(widths[c])
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: int) -> list[int]:
+    """Column widths (EMU, summing to ``total``) that fit each column's content.
+
+    Each column asks for its longest line (a CJK character counts 1, a Latin one half) and
+    never less than its header; the space is shared so that columns which fit get what they
+    ask and the long ones share the rest equally (max-min fair share).  A column of numbers
+    thus stays narrow, and a unit name stays on one line when the page allows it.
+    """
+    n = max(len(r) for r in rows)
+    cell_pad = 1.2  # characters of cell margin and border
+    want = [max(_text_width(r[c]) if c < len(r) else 0 for r in rows) + cell_pad
+            for c in range(n)]
+    floor = [max(2.0, _text_width(rows[0][c]) if c < len(rows[0]) else 0) + cell_pad
+             for c in range(n)]
+    want = [max(w, f) for w, f in zip(want, floor, strict=True)]
+    budget = sum(want)
+    chars = total / Pt(_TABLE_PT).emu  # characters of table text across the page
+    if budget <= chars:
+        share = [w * chars / budget for w in want]
+    else:
+        low, high = 0.0, chars
+        for _ in range(40):  # the level s at which sum(min(want, max(s, floor))) == chars
+            mid = (low + high) / 2
+            used = sum(min(w, max(mid, f)) for w, f in zip(want, floor, strict=True))
+            low, high = (mid, high) if used < chars else (low, mid)
+        share = [min(w, max(low, f)) for w, f in zip(want, floor, strict=True)]
+        scale = chars / sum(share)
+        share = [x * scale for x in share]
+    widths = [int(total * x / chars) for x in share]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+_TABLE_PT = 14  # 4号: table text (see _styled_paragraph)
+
+
+def _text_width(text: str) -> float:
+    """Printed width of the longest line of ``text`` in body characters."""
+    return max((sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in line)
+                for line in text.split("\n")), default=0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import json
 import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -116,6 +116,8 @@ class Changes:
     items: int
     counts: Mapping[str, int]
     arrived: tuple[tuple[str, str], ...]  # (unit, doc type) that were not there before
+    added: int | None  # files that were not there before (None: not known)
+    removed: int | None  # files that were there and are gone
     caught_up: tuple[str, ...]
     fell_behind: tuple[str, ...]
 
@@ -128,6 +130,14 @@ class ProgressReport:
     counts: Mapping[str, int]
     merged_counts: Mapping[str, int]
     changes: Changes | None = None
+    notices: tuple[str, ...] = ()  # said at the top (no units.csv, folders taken as a unit)
+    files: tuple[str, ...] = ()  # inbox paths of the files counted, to tell what changed
+    listed: bool = True  # units.csv was there: only then is anyone "expected" or "behind"
+
+    @property
+    def expected(self) -> tuple[UnitProgress, ...]:
+        """The units of units.csv: those that must report (not folders missing from it)."""
+        return tuple(u for u in self.units if u.known) if self.listed else ()
 
     @property
     def units(self) -> tuple[UnitProgress, ...]:
@@ -173,8 +183,15 @@ def build_progress(
     campaign: Campaign,
     today: date,
     previous: Mapping[str, Any] | None = None,
+    notices: Sequence[str] = (),
 ) -> ProgressReport:
-    """Per group and unit: required documents arrived, overdue and pending; category totals."""
+    """Per group and unit: required documents arrived, overdue and pending; category totals.
+
+    Only units listed in units.csv are expected to report: a folder missing from it, the
+    files directly under the inbox, and every folder when there is no units.csv, are counted
+    but never "behind".
+    """
+    listed = any(u.known for u in units.values())
     stage = campaign.current_stage(today)
     started = [s for s in campaign.stages if s.start <= today]
     arrived_types: dict[str, set[str]] = {}
@@ -190,7 +207,8 @@ def build_progress(
         if summary is None and not info.known:
             continue
         has = arrived_types.get(name, set())
-        required = [(t, s.due_date(t), s) for s in started for t in s.required]
+        required = [(t, s.due_date(t), s) for s in started for t in s.required
+                    if info.known or t in has]
         progress.append(UnitProgress(
             unit=name,
             group=(summary.group if summary else info.group) or NO_GROUP,
@@ -213,11 +231,12 @@ def build_progress(
     merged: Counter[str] = Counter({m: 0 for m in taxonomy.merged_labels})
     for label, n in counts.items():
         merged[_merged(taxonomy, label)] += n
+    files = tuple(sorted(r.source.relpath for r in results
+                         if r.document.status is not DocStatus.REJECTED))
     report = ProgressReport(today, stage.name if stage else "", tuple(groups), counts,
-                            dict(merged))
+                            dict(merged), None, tuple(notices), files, listed)
     if previous:
-        report = ProgressReport(report.today, report.stage, report.groups, report.counts,
-                                report.merged_counts, _changes(report, previous))
+        report = replace(report, changes=_changes(report, previous))
     return report
 
 
@@ -231,6 +250,8 @@ def progress_json(report: ProgressReport) -> dict[str, Any]:
         "needs_review": report.needs_review,
         "counts": dict(report.counts),
         "merged_counts": dict(report.merged_counts),
+        "notices": list(report.notices),
+        "files": list(report.files),
         "units": [
             {
                 "unit": u.unit, "group": u.group, "known": u.known, "state": str(u.state),
@@ -248,6 +269,8 @@ def progress_json(report: ProgressReport) -> dict[str, Any]:
             "items": report.changes.items,
             "counts": dict(report.changes.counts),
             "arrived": [list(p) for p in report.changes.arrived],
+            "added": report.changes.added,
+            "removed": report.changes.removed,
             "caught_up": list(report.changes.caught_up),
             "fell_behind": list(report.changes.fell_behind),
         },
@@ -270,43 +293,38 @@ def progress_draft(report: ProgressReport, taxonomy: Taxonomy, campaign: Campaig
     """The 督导进展报告: overall picture, change since last time, each group, units behind."""
     phrases = {c.name: c.phrase for c in taxonomy.categories}
     merged_phrases = {m: merged_phrase(taxonomy, m) for m in taxonomy.merged_labels}
-    units = report.units
     stage = f"活动处于“{report.stage}”环节" if report.stage else "活动尚未开始"
-    blocks = [
+    blocks = [Block(BlockKind.PARAGRAPH, f"【说明】{n}") for n in report.notices]
+    expected = report.expected
+    if report.listed:
+        standing = (f"应报送单位{len(expected)}个，{len(expected) - len(report.behind)}个单位已按时"
+                    f"报送到期材料，{len(report.behind)}个单位进度滞后。")
+    else:
+        senders = len([u for u in report.units if u.unit])
+        standing = ("未提供单位名单（units.csv），无法判断应报送单位和进度滞后情况；"
+                    f"收到{senders}个文件夹的材料。")
+    blocks += [
         Block(BlockKind.HEADING1, "总体进展"),
+        Block(BlockKind.PARAGRAPH, f"截至{cn_date(report.today)}，{stage}。{standing}"),
         Block(BlockKind.PARAGRAPH,
-              f"截至{cn_date(report.today)}，{stage}。应报送单位{len(units)}个，"
-              f"{len(units) - len(report.behind)}个单位已按时报送到期材料，"
-              f"{len(report.behind)}个单位进度滞后。"),
-        Block(BlockKind.PARAGRAPH,
-              f"共收到文件{report.documents}份，梳理出意见、问题{report.items}条，其中"
-              f"{totals_sentence(report.counts, phrases)}；按合并口径，"
-              f"{totals_sentence(report.merged_counts, merged_phrases)}。"
-              f"需人工研判{report.needs_review}条。"),
+              f"共收到文件{report.documents}份，梳理出意见、问题{report.items}条"
+              + (f"，其中{totals_sentence(report.counts, phrases)}；按合并口径，"
+                 f"{totals_sentence(report.merged_counts, merged_phrases)}" if report.items else "")
+              + f"。需人工研判{report.needs_review}条。"),
     ]
     if report.changes is not None:
         blocks += _change_blocks(report.changes, phrases)
     blocks.append(Block(BlockKind.HEADING1, "各督导组情况"))
     for group in report.groups:
-        blocks.append(Block(BlockKind.HEADING2,
-                            f"{group.group}（联系单位{len(group.units)}个，"
-                            f"滞后{len(group.behind)}个）"))
-        blocks.append(Block(BlockKind.PARAGRAPH,
-                            f"本组单位梳理出意见、问题{sum(u.items for u in group.units)}条，其中"
-                            f"{totals_sentence(group.counts, phrases)}。"))
-        rows = [("单位", "已报送", "逾期未报", "本环节待报", "意见问题")]
-        rows += [(u.unit or INBOX_ROOT, "、".join(u.arrived) or "无",
-                  "、".join(t for t, _ in u.overdue) or "无",
-                  "、".join(t for t, _ in u.pending) or "无", str(u.items))
-                 for u in group.units]
-        blocks.append(Block(BlockKind.TABLE, rows=tuple(rows)))
-    blocks.append(Block(BlockKind.HEADING1, "进度滞后单位"))
-    if not report.behind:
-        blocks.append(Block(BlockKind.PARAGRAPH, "无。"))
-    for u in report.behind:
-        late = "、".join(f"{t}（应于{cn_date(d)}前报送）" for t, d in u.overdue)
-        blocks.append(Block(BlockKind.ITEM,
-                            f"{u.unit or INBOX_ROOT}（{u.group}）：逾期未报{late}。"))
+        blocks += _group_blocks(group, phrases, report.listed)
+    if report.listed:
+        blocks.append(Block(BlockKind.HEADING1, "进度滞后单位"))
+        if not report.behind:
+            blocks.append(Block(BlockKind.PARAGRAPH, "无。"))
+        for u in report.behind:
+            late = "、".join(f"{t}（应于{cn_date(d)}前报送）" for t, d in u.overdue)
+            blocks.append(Block(BlockKind.ITEM,
+                                f"{u.unit or INBOX_ROOT}（{u.group}）：逾期未报{late}。"))
     return Draft(
         kind="progress_report",
         title=f"{campaign.name}督导进展情况报告",
@@ -317,13 +335,39 @@ def progress_draft(report: ProgressReport, taxonomy: Taxonomy, campaign: Campaig
     )
 
 
+def _group_blocks(group: GroupProgress, phrases: Mapping[str, str], listed: bool) -> list[Block]:
+    """A group's heading, its totals, a table of counts per unit and the lists as paragraphs.
+
+    The table holds numbers only: a list of document types in a cell of a five-column table
+    prints as a column of two or three characters.
+    """
+    expected = [u for u in group.units if u.known] if listed else []
+    heading = (f"{group.group}（联系单位{len(expected)}个，滞后{len(group.behind)}个）" if expected
+               else f"{group.group}（报送材料的文件夹{len(group.units)}个）")
+    items = sum(u.items for u in group.units)
+    blocks = [Block(BlockKind.HEADING2, heading),
+              Block(BlockKind.PARAGRAPH, f"本组单位梳理出意见、问题{items}条"
+                    + (f"，其中{totals_sentence(group.counts, phrases)}" if items else "") + "。")]
+    rows = [("单位", "已报送", "逾期未报", "本环节待报", "意见问题")]
+    rows += [(u.unit or INBOX_ROOT, f"{len(u.arrived)}项" if u.known or u.arrived else "—",
+              f"{len(u.overdue)}项" if u.known and listed else "—",
+              f"{len(u.pending)}项" if u.known and listed else "—", f"{u.items}条")
+             for u in group.units]
+    blocks.append(Block(BlockKind.TABLE, rows=tuple(rows)))
+    pending = [f"{u.unit}：{'、'.join(t for t, _ in u.pending)}" for u in group.units
+               if u.pending and u.known and listed]
+    if pending:
+        blocks.append(Block(BlockKind.PARAGRAPH, f"本环节待报材料：{'；'.join(pending)}。"))
+    return blocks
+
+
 def _change_blocks(changes: Changes, phrases: Mapping[str, str]) -> list[Block]:
     delta = "，".join(f"{phrases.get(k, k + '方面')}{_signed(v, '条')}"
                       for k, v in changes.counts.items() if v)
     blocks = [
         Block(BlockKind.HEADING1, "与上次相比"),
         Block(BlockKind.PARAGRAPH,
-              f"与上次（{changes.previous_date}）相比，文件{_signed(changes.documents, '份')}，"
+              f"与上次（{changes.previous_date}）相比，文件{_files_changed(changes)}，"
               f"意见、问题{_signed(changes.items, '条')}"
               + (f"，其中{delta}" if delta else "") + "。"),
     ]
@@ -358,15 +402,29 @@ def _changes(report: ProgressReport, previous: Mapping[str, Any]) -> Changes:
             caught_up.append(u.unit)
         elif not was_behind and u.state is UnitState.BEHIND:
             fell_behind.append(u.unit)
+    had = previous.get("files")
+    before_files = set(had) if isinstance(had, list) else None
+    now = set(report.files)
     return Changes(
         previous_date=_cn_iso(str(previous.get("today", ""))),
         documents=report.documents - int(previous.get("documents", 0)),
         items=report.items - int(previous.get("items", 0)),
         counts={k: report.counts.get(k, 0) - int(prev_counts.get(k, 0)) for k in labels},
         arrived=tuple(arrived),
+        added=len(now - before_files) if before_files is not None else None,
+        removed=len(before_files - now) if before_files is not None else None,
         caught_up=tuple(caught_up),
         fell_behind=tuple(fell_behind),
     )
+
+
+def _files_changed(changes: Changes) -> str:
+    """"增加2份" / "新增1份、撤下1份" / "无变化": never "无变化" when files came and went."""
+    if changes.added is None or changes.removed is None:  # a progress.json of an older run
+        return _signed(changes.documents, "份")
+    if changes.added and changes.removed:
+        return f"新增{changes.added}份、撤下{changes.removed}份"
+    return _signed(changes.added - changes.removed, "份")
 
 
 def _cn_iso(text: str) -> str:

@@ -115,6 +115,7 @@ def build_report(
         dict(outputs or {}),
         skipped,
         (*failed, *output_errors),
+        inbox_notices(inbox),
     )
 
 
@@ -170,45 +171,64 @@ def read_report(out_dir: Path) -> RunReport:
     return loads(RunReport, (out_dir / REPORT_JSON).read_bytes())
 
 
-def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
-    """The short report printed after a run (also saved as report.md)."""
+def inbox_notices(inbox: Inbox) -> tuple[str, ...]:
+    """What the office must know before reading the numbers, said once at the top."""
+    notices = []
+    if not inbox.listed:
+        notices.append(
+            "收件箱中没有 units.csv：各文件夹按单位统计，无法判断哪些单位应报送，不列进度滞后单位。"
+            "请在收件箱根目录放置 units.csv（表头：单位,督导组,批次,简称）。")
+    if inbox.matched:
+        pairs = "；".join(f"“{m.folder}”→{m.unit}" for m in inbox.matched)
+        notices.append(f"以下文件夹按简称或写法（空格、全半角）归入 units.csv 中的单位：{pairs}。")
+    if not inbox.files:
+        notices.append("收件箱中没有可处理的文件：本次未统计任何材料。")
+    return tuple(notices)
+
+
+def format_report(report: RunReport, taxonomy: Taxonomy, lang: str = "zh") -> str:
+    """The short report printed after a run (also saved as report.md), Chinese or English."""
+    words = _WORDS[lang if lang in _WORDS else "zh"]
     labels = taxonomy.labels
     lines = [
-        "# docpipe run",
+        f"# {words['title']}",
         "",
-        f"- inbox: {report.inbox}",
-        f"- documents: {report.documents} (processed {report.processed}, "
-        f"rejected {len(report.rejected)}, duplicates {len(report.duplicates)}, "
-        f"skipped {len(report.skipped)}"
-        + (f", docpipe defects {len(report.internal_errors)}" if report.internal_errors else "")
-        + ")",
-        f"- model: {report.model_version}",
+        *(f"> {n}" for n in report.notices),
+        *([""] if report.notices else []),
+        f"- {words['inbox']}: {report.inbox}",
+        "- " + words["documents"].format(
+            n=report.documents, ok=report.processed, rejected=len(report.rejected),
+            dup=len(report.duplicates), skipped=len(report.skipped))
+        + (words["defects"].format(n=len(report.internal_errors)) if report.internal_errors
+           else ""),
+        f"- {words['model']}: {report.model_version}",
         "",
     ]
     if report.internal_errors:
-        lines += ["## docpipe defects (not the senders' fault; retried on the next run)", ""]
+        lines += [f"## {words['defects_title']}", ""]
         lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.internal_errors]
         lines.append("")
     if report.rejected:
-        lines += ["## Rejected files", ""]
-        lines += [f"- {r.path}: [{r.error_code}] {r.message}" for r in report.rejected]
+        lines += [f"## {words['rejected']}", ""]
+        lines += [f"- {r.path}: [{r.error_code}] {r.message}" if lang == "en"
+                  else f"- {r.path}：{clerk_message(r)}" for r in report.rejected]
         lines.append("")
     if report.skipped:
-        lines += ["## Skipped (not submissions)", ""]
+        lines += [f"## {words['skipped']}", ""]
         lines += [f"- {path}: {reason}" for path, reason in report.skipped]
         lines.append("")
     if report.duplicates:
-        lines += ["## Duplicates (counted once)", ""]
+        lines += [f"## {words['duplicates']}", ""]
         lines += [f"- {p} = {d}" for p, d in report.duplicates]
         lines.append("")
-    lines += ["## Items per category per unit", ""]
-    header = ["unit", "group", "docs", "items", *labels, "review"]
+    lines += [f"## {words['per_unit']}", ""]
+    header = [*words["columns"][:4], *labels, words["columns"][4]]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for u in report.units:
-        name = u.unit or "(files directly under the inbox, unit not found)"
-        if u.unit and not u.known:
-            name += " (not in units.csv)"
+        name = u.unit or words["root"]
+        if u.unit and not u.known and not any(words["no_csv"] in n for n in report.notices):
+            name += words["not_listed"]
         row = [
             name,
             u.group,
@@ -220,7 +240,7 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         lines.append("| " + " | ".join(row) + " |")
     totals = {lab: sum(u.counts.get(lab, 0) for u in report.units) for lab in labels}
     lines.append(
-        "| **total** | | "
+        f"| **{words['total']}** | | "
         + " | ".join(
             [
                 str(sum(u.documents for u in report.units)),
@@ -232,15 +252,94 @@ def format_report(report: RunReport, taxonomy: Taxonomy) -> str:
         + " |"
     )
     if report.outputs:
-        lines += ["", "## Outputs", "", f"{len(report.outputs)} files under {report.out_dir}:"]
+        lines += ["", f"## {words['outputs']}", "",
+                  words["files_under"].format(n=len(report.outputs), out=report.out_dir)]
         lines += [
-            f"- {name}: {report.outputs[name]}" for name in _MAIN_OUTPUTS if name in report.outputs
+            f"- {words['names'].get(name, name)}: {report.outputs[name]}"
+            for name in _MAIN_OUTPUTS if name in report.outputs
         ]
-        lines.append(
-            f"- per unit: {Path(report.out_dir) / 'units'}/<unit>/ "
-            "(summary, opinion digest, review drafts as .docx, .md and .json)"
-        )
+        lines.append(words["per_unit_files"].format(folder=Path(report.out_dir) / "units"))
     return "\n".join(lines) + "\n"
+
+
+_WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "docpipe 运行报告", "inbox": "收件箱",
+        "defects": "；docpipe 程序缺陷{n}份",
+        "defects_title": "docpipe 程序缺陷（docpipe defects：不是报送单位的问题，下次运行会重试）",
+        "documents": "文件{n}份（已处理{ok}份，退回{rejected}份，重复{dup}份，跳过{skipped}个）",
+        "model": "分类模型版本", "rejected": "退回的文件（请按说明处理后重新报送）",
+        "skipped": "跳过的文件（不是报送材料）", "duplicates": "重复文件（只计一次）",
+        "per_unit": "各单位意见、问题分类统计",
+        "columns": ("单位", "督导组", "文件", "条目", "需人工研判"),
+        "root": "（收件箱根目录下的文件）", "not_listed": "（不在 units.csv 中）",
+        "no_csv": "没有 units.csv", "total": "合计", "outputs": "输出文件",
+        "files_under": "共{n}个文件，位于 {out}：",
+        "names": {"report_md": "运行报告", "documents": "文件清单", "items": "全部条目",
+                  "review_queue": "需人工研判条目", "progress.docx": "督导进展报告",
+                  "dashboard.html": "督导看板"},
+        "per_unit_files": "- 各单位：{folder}/<单位>/（统计表、意见建议梳理汇总、审定意见等草稿，"
+                          ".docx、.md、.json 各一份）",
+    },
+    "en": {
+        "title": "docpipe run", "inbox": "inbox",
+        "defects": "; docpipe defects {n}",
+        "defects_title": "docpipe defects (not the senders' fault; retried on the next run)",
+        "documents": "documents: {n} (processed {ok}, rejected {rejected}, duplicates {dup}, "
+                     "skipped {skipped})",
+        "model": "model", "rejected": "Rejected files", "skipped": "Skipped (not submissions)",
+        "duplicates": "Duplicates (counted once)", "per_unit": "Items per category per unit",
+        "columns": ("unit", "group", "docs", "items", "review"),
+        "root": "(files directly under the inbox, unit not found)",
+        "not_listed": " (not in units.csv)", "no_csv": "没有 units.csv", "total": "total",
+        "outputs": "Outputs", "files_under": "{n} files under {out}:", "names": {},
+        "per_unit_files": "- per unit: {folder}/<unit>/ (summary, opinion digest, review drafts "
+                          "as .docx, .md and .json)",
+    },
+}
+
+
+def clerk_message(rejection: Rejection) -> str:
+    """What a clerk does about a rejected file, in Chinese, naming the file's own kind.
+
+    The reader's message (English first, for the JSON and the maintainers) stays in
+    documents.jsonl; this is what the office reads.
+    """
+    suffix = Path(rejection.path).suffix.lower()
+    code = rejection.error_code
+    if code == "legacy_doc" or (code == "not_word" and suffix in (".wps", ".doc", ".et", ".dps")):
+        kind = _OLD_KINDS.get(suffix, "旧版 Word 97-2003（.doc）文件")
+        app = "WPS" if suffix == ".wps" else "Word 或 WPS"
+        return (f"这是{kind}，docpipe 只读 .docx：请用{app}打开，"
+                "“另存为”Word 文档（*.docx）后重新报送。")
+    text = _CLERK_MESSAGES.get(code)
+    if text is None:
+        return rejection.message
+    return text
+
+
+_OLD_KINDS = {".wps": "WPS 文字的旧格式（.wps）文件", ".doc": "旧版 Word 97-2003（.doc）文件",
+              ".et": "WPS 表格文件（.et），不是文字文档",
+              ".dps": "WPS 演示文件（.dps），不是文字文档"}
+_SAVE_AS = "请用 Word 或 WPS 打开，“另存为”Word 文档（*.docx）后重新报送。"
+_CLERK_MESSAGES = {
+    "empty_file": "文件是空的（0 字节），可能复制或下载未完成：请重新报送。",
+    "not_word": "不是 Word 文档（可能是改了扩展名的文本、网页、PDF 或图片）。" + _SAVE_AS,
+    "corrupt_zip": "文件已损坏（可能下载或复制不完整）。请报送单位重新发送原文件。",
+    "missing_main_part": "文件不完整，缺少正文部分。" + _SAVE_AS,
+    "encrypted": "文档设有打开密码，无法读取：请取消密码（文件→信息→保护文档），"
+                 "另存为 .docx 后重新报送。",
+    "macro_enabled": "这是含宏的 Word 文件（.docm），为安全起见不读取。" + _SAVE_AS,
+    "too_large": "文件过大或内含内容异常庞大，超出读取限制：请删去大图片等内容后重新报送。",
+    "xml_dtd": "文件内部格式异常（含实体声明），为安全起见不读取。" + _SAVE_AS,
+    "xml_too_deep": "文件内部结构嵌套过深，无法读取。" + _SAVE_AS,
+    "xml_malformed": "文件内部格式损坏，无法读取。" + _SAVE_AS,
+    "xml_encoding": "文件内部编码异常，无法读取。" + _SAVE_AS,
+    "timeout": "读取超时（文件异常复杂）。" + _SAVE_AS,
+    "unreadable": "文件无法打开（没有读取权限，或在处理时被移走）：请检查后重新运行。",
+    "internal_error": "docpipe 处理此文件时出错（程序缺陷，不是材料的问题），文件已保留；"
+                      "请将此文件转交 docpipe 维护人员。",
+}
 
 
 _MAIN_OUTPUTS = (

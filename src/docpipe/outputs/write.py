@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,10 +23,10 @@ from typing import BinaryIO
 
 from docpipe.fsutil import atomic_writer, remove_stale_temps, run_temp_path
 from docpipe.memory import release_memory
-from docpipe.outputs.dashboard import REVIEW_LIMIT
 from docpipe.outputs.drafts import write_region_outputs, write_unit_outputs
 from docpipe.outputs.report import (
     build_report,
+    inbox_notices,
     report_paths,
     run_file_lines,
     write_report,
@@ -78,8 +78,8 @@ class UnitDone:
     outputs: dict[str, str]
     # path -> (offset, length of its documents, items and review queue lines) in the fragment
     spans: dict[str, tuple[int, int, int, int]]
-    # the unit's first documents with items needing review (REVIEW_LIMIT items or a few more),
-    # with only those items and no text
+    # the unit's documents with items needing review, with only those items and no text
+    # (the dashboard's review pages list every one of them)
     review: tuple[DocumentResult, ...]
     # the unit's outputs docpipe failed to write (its own defect): the others are written
     errors: tuple[Rejection, ...] = ()
@@ -95,20 +95,22 @@ def write_outputs(
     previous: Path | None = None,
     today: date | None = None,
     executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
     """Write every output of the inbox's files, as stored in ``catalog``, under ``out_dir``.
 
     Each file is written atomically; the run report comes last.  ``previous`` is the
     progress.json to compare with; ``today`` dates the drafts and decides which deadlines have
     passed (default: today).  With an ``executor`` (the run's worker pool) the units are written in
-    parallel, each worker opening the catalog itself.
+    parallel, each worker opening the catalog itself.  ``progress(done, total)`` follows the
+    units as they are written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     light = _light_results(inbox, catalog)
     jobs = _unit_jobs(out_dir, inbox, light, taxonomy, today)
     try:
-        done = _run_jobs(jobs, catalog, executor)
+        done = _run_jobs(jobs, catalog, executor, progress or (lambda done, total: None))
         outputs = write_run_files(out_dir, inbox, _stitched(light, jobs, done))
     finally:
         for job in jobs:
@@ -122,7 +124,8 @@ def write_outputs(
     errors = [e for d in done for e in d.errors]
     try:
         outputs.update(write_region_outputs(
-            out_dir, summaries, region, inbox.units, taxonomy, previous=previous, today=today
+            out_dir, summaries, region, inbox.units, taxonomy, previous=previous, today=today,
+            notices=inbox_notices(inbox),
         ))
     except Exception as exc:  # a defect of ours: the report still says what was written
         if _out_of_space(exc):
@@ -163,16 +166,13 @@ def write_unit(job: UnitJob, catalog: Catalog) -> UnitDone:
             document, items, review_lines = run_file_lines(r)
             spans[r.source.path] = (fh.tell(), len(document), len(items), len(review_lines))
             fh.write(document + items + review_lines)
-    # The dashboard lists the first REVIEW_LIMIT items needing review of the whole inbox (in
-    # path order): a unit's first REVIEW_LIMIT are enough, and the rest need not travel.
-    review, listed = [], 0
+    # The dashboard's review pages list every item needing review, most uncertain first: only
+    # those items travel back, without their documents' text.
+    review = []
     for r in results:
-        if listed >= REVIEW_LIMIT:
-            break
         flagged = tuple(ci for ci in r.items if ci.prediction.needs_review)
         if flagged:
             review.append(replace(r, document=_without_text(r), items=flagged))
-            listed += len(flagged)
     return UnitDone(summary, written, spans, tuple(review), tuple(errors))
 
 
@@ -258,15 +258,23 @@ def _unit_jobs(
 
 
 def _run_jobs(
-    jobs: Sequence[UnitJob], catalog: Catalog, executor: Executor | None
+    jobs: Sequence[UnitJob], catalog: Catalog, executor: Executor | None,
+    progress: Callable[[int, int], None],
 ) -> list[UnitDone]:
     location = catalog.path
     if executor is None or len(jobs) < 2 or not isinstance(location, Path):
-        return [write_unit(job, catalog) for job in jobs]
+        written = []
+        for job in jobs:
+            written.append(write_unit(job, catalog))
+            progress(len(written), len(jobs))
+        return written
     # the biggest units first, so that no worker is left with a large one at the end
     by_size = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].files))
-    done = dict(zip(by_size, executor.map(_write_unit_in_worker, [jobs[i] for i in by_size],
-                                      [location] * len(jobs)), strict=True))
+    futures = {executor.submit(_write_unit_in_worker, jobs[i], location): i for i in by_size}
+    done: dict[int, UnitDone] = {}
+    for future in as_completed(futures):
+        done[futures[future]] = future.result()
+        progress(len(done), len(jobs))
     return [done[i] for i in range(len(jobs))]
 
 

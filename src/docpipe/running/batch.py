@@ -149,10 +149,12 @@ def write(
     *,
     workers: int = 1,
     model: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
     """Every output from the catalog, then the state that marks the run completed.
 
-    With ``workers`` > 1 the units are written on the run's worker pool.
+    With ``workers`` > 1 the units are written on the run's worker pool; ``progress(done,
+    total)`` follows the units as they are written.
     """
     with Catalog(catalog_path(catalog, out)) as db:
         db.forget_missing(f.path for f in found.files)
@@ -161,6 +163,7 @@ def write(
             out, found, db, load_taxonomy(), version,
             previous=previous, today=today,
             executor=worker_pool(workers, model) if workers > 1 else None,
+            progress=progress,
         )
     if not any(e.error_code == outputs.OUTPUT_ERROR for e in report.internal_errors):
         # outputs docpipe failed to write are missing: not completed, the next run retries
@@ -210,12 +213,16 @@ class Steps:
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """What a caller may watch: ``stage(name)`` wraps each step (scan, model, plan, process,
-    catalog, resplit, reclassify, outputs); ``progress(done, total)`` follows after each
-    stored batch; ``planned(plan)`` sees the plan before any file is read."""
+    catalog, resplit, reclassify, outputs); ``progress(done, total)`` follows after each stored
+    batch; ``planned(plan)`` sees the plan before any file is read; ``files(n)``: n more files read
+    and classified, as the workers' results come back (in this process only: not from Dask);
+    ``units(done, total)``: the units' outputs written so far."""
 
     stage: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext()
     progress: Callable[[int, int], None] = lambda done, total: None
     planned: Callable[[incremental.RunPlan], None] = lambda plan: None
+    files: Callable[[int], None] = lambda n: None
+    units: Callable[[int, int], None] = lambda done, total: None
 
 
 def run_batches(
@@ -277,29 +284,32 @@ def _load_model(model: Path | None) -> str:
     return load_classifier(model).version
 
 
-def _write(
-    out: Path, catalog: str | None, found: Inbox, run_plan: incremental.RunPlan, version: str,
-    today: date, workers: int, model: Path | None,
-) -> RunReport:
-    return write(out, catalog, found, run_plan, version, today, workers=workers, model=model)
-
-
 @contextmanager
-def _local_submitter(workers: int) -> Iterator[Callable[..., Future[list[StoredRows]]]]:
+def _local_submitter(
+    workers: int, done: Callable[[int], None] | None = None
+) -> Iterator[Callable[..., Future[list[StoredRows]]]]:
     # As in the flow: the next batch is already on the worker pool while this one is recorded.
     # In one process, the next batch waits for this one.
     with ThreadPoolExecutor(2 if workers > 1 else 1) as thread:
         def submit(batch: Sequence[InboxFile], units: Mapping[str, UnitInfo],
                    model: Path | None, workers: int) -> Future[list[StoredRows]]:
             return thread.submit(process.process_for_catalog, batch, units, model=model,
-                                 workers=workers)
+                                 workers=workers, done=done)
         yield submit
 
 
-def local_steps(submit: Callable[..., Any]) -> Steps:
+def local_steps(submit: Callable[..., Any], hooks: Hooks | None = None) -> Steps:
     """The library's own steps, with ``submit`` running a batch in the background."""
+    units = (hooks or Hooks()).units
+
+    def write_outputs(out: Path, catalog: str | None, found: Inbox,
+                      run_plan: incremental.RunPlan, version: str, today: date, workers: int,
+                      model: Path | None) -> RunReport:
+        return write(out, catalog, found, run_plan, version, today, workers=workers,
+                     model=model, progress=units)
+
     return Steps(scan=scan_inbox, model=_load_model, plan=plan, submit=submit, record=record,
-                 reclassify=reclassify, write=_write)
+                 reclassify=reclassify, write=write_outputs)
 
 
 def run_local(
@@ -317,8 +327,8 @@ def run_local(
     """The run without Prefect; the report is None when the outputs were up to date."""
     params = RunParams(str(inbox), Path(out), model, workers, batch_size, catalog,
                        today or date.today(), wait)
-    with _local_submitter(workers) as submit:
-        return run_batches(params, local_steps(submit), hooks)
+    with _local_submitter(workers, hooks.files if hooks else None) as submit:
+        return run_batches(params, local_steps(submit, hooks), hooks)
 
 
 def failed_run(report: RunReport, share: float | None = None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -212,14 +213,18 @@ def process_for_catalog(
     model: Path | None = None,
     workers: int = 1,
     limits: Limits = DEFAULT_LIMITS,
+    done: Callable[[int], None] | None = None,
 ) -> list[StoredRows]:
     """``process_files``, each result encoded as the catalog's rows by the process that made it.
+
+    ``done(n)`` is told of every chunk as its results come back (a few files at a time from
+    the workers), so that progress moves per file rather than per batch.
 
     What a run needs: the results go to the catalog and nowhere else.  Sending rows (tuples and
     bytes) from the workers instead of the records is much cheaper on both sides, and leaves the
     process that holds the catalog only the inserting.
     """
-    return _run_chunks(_encode_chunk, files, units, model, workers, limits)
+    return _run_chunks(_encode_chunk, files, units, model, workers, limits, done)
 
 
 def _run_chunks(
@@ -229,16 +234,23 @@ def _run_chunks(
     model: Path | None,
     workers: int,
     limits: Limits,
+    done: Callable[[int], None] | None = None,
 ) -> list[T]:
     load_classifier(model)  # train-on-first-use happens here, once, not in every worker
     pooled, chunks = plan_chunks(files, workers)
+    tell = done or (lambda n: None)
     if not pooled:
-        return [r for chunk in chunks for r in work(chunk, units, limits, model)]
+        out: list[T] = []
+        for chunk in chunks:
+            out += work(chunk, units, limits, model)
+            tell(len(chunk))
+        return out
     pool = worker_pool(workers, model)
     try:
-        n = len(chunks)
-        done = pool.map(work, chunks, [units] * n, [limits] * n, [model] * n)
-        return [r for chunk in done for r in chunk]
+        futures = [pool.submit(work, chunk, units, limits, model) for chunk in chunks]
+        for future in as_completed(futures):  # progress as the chunks finish, in any order
+            tell(len(future.result()))
+        return [r for future in futures for r in future.result()]
     except BrokenProcessPool:  # a worker died (killed, out of memory): the next call starts anew
         forget_pool(workers, model)
         raise
