@@ -1,5 +1,8 @@
 """The `docpipe` command: a stable contract that users and outside checks script against.
 
+Over 400 lines on purpose: every subcommand's arguments and messages, the contract users
+script against, in one file.
+
 Exit status: 0 when the command completed (a run with rejected files has completed: the report
 says so), 2 for usage errors (bad arguments, missing inbox, an output folder that cannot be
 written), 1 for an internal failure (its full trace written to a file), 130 when interrupted.

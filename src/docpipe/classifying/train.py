@@ -1,5 +1,8 @@
 """Training, model selection, evaluation and the model store of the 四风 classifier.
 
+Over 400 lines, for now: corpus, training, selection and evaluation reports; to be split into
+corpus / train / evaluate once the training data settles.
+
 The corpus is every ``*.jsonl`` under the training folder (one labelled item a line).  A fixed
 fifth of it, chosen by a hash of the normalised text, is a test split that training never
 sees; ``data/heldout/`` holds long, document-style items written separately, our estimate of

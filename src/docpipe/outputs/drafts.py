@@ -1,5 +1,8 @@
 """The review drafts the office sends back, and the writers that put every output on disk.
 
+Over 400 lines on purpose: the wording of every draft the office sends back, kept together
+so that one reader can check them against each other.
+
 Per unit (``write_unit_outputs``, under out_dir/units/<unit>/):
 - summary: the count sheet (summarise.py);
 - opinions: 意见建议梳理汇总, totals in the usual form, per category the merged opinions with

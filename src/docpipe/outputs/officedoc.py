@@ -1,5 +1,8 @@
 """The one builder of the office's drafts: a ``Draft`` in; Word (GB/T 9704), Markdown, JSON out.
 
+Over 400 lines on purpose: the whole GB/T 9704 layout (fonts, margins, tables, page breaks)
+in one place, so that every draft looks the same.
+
 Every draft docpipe writes goes through here, so the official format lives in one place: A4,
 margins 37/35/28/26 mm, 仿宋 16 pt body on a 22 x 28 document grid, a 22 pt 小标宋 title, heading
 levels 一、黑体 /（一）楷体 / 1. 仿宋, page numbers "— 1 —" in 4号 宋体 (odd pages right, even pages

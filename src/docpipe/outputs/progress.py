@@ -1,5 +1,8 @@
 """Where the campaign stands: which required documents each unit has sent, who is behind.
 
+Over 400 lines on purpose: the timetable logic and the progress report's layout belong to
+one output and change together.
+
 The timetable is configuration (``campaign.toml``: stages with dates and the document types
 each requires).  ``build_progress`` is pure: unit summaries and results in, a ``ProgressReport``
 out, with the change since the previous run when that run's progress.json is given.

@@ -1,5 +1,8 @@
 """The supervisors' checks on submitted documents, as plain findings the drafts turn into text.
 
+Over 400 lines on purpose: each supervisors' check with its near-miss rules, kept beside the
+others so that they stay consistent.
+
 - ``check_approval``: the 两个凡是 gate on an implementation plan or mobilisation speech; each
   element of ``campaign.toml [approval]`` is found (with the sentence that shows it) or missing.
 - ``check_study``: 五有、四落实 over a unit's study plans and records; evidence or "missing".

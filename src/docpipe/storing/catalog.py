@@ -1,5 +1,8 @@
 """The embedded SQLite catalog of every document docpipe has seen, and of its classified items.
 
+Over 400 lines on purpose: the schema, its migrations and every query live together, so that
+each transaction's SQL can be read in one place.
+
 One row per inbox file (keyed by its path) holds the reader's verdict, what the document is, the
 model version that classified it and, compressed, the body text, so a rerun can reuse the result
 of an unchanged file, find duplicates, reclassify stored items with a new model and rebuild every

@@ -1,5 +1,8 @@
 """Split a document into items: single opinions, problems, suggestions or measures.
 
+Over 400 lines, for now: every real layout's rules share one set of patterns; the next step
+splits it by layout (tables, running text, numbered points).
+
 Where items come from, in reading order:
 
 * opinion tables: one row is one item, its text from the content column (意见内容, 存在问题 ...),
