@@ -322,8 +322,8 @@ def test_speakers_reported_as_you_someone_said_are_manifestations() -> None:
 
 
 def test_comma_separated_youde_clauses_split_only_when_several() -> None:
-    _, parts = split_inline("走访发现，干部有的在整理台账，有的在下村入户，有的在窗口值班接待群众。",
-                            manifestations=True)
+    _, parts = split_inline("走访发现，干部有的在整理台账，有的在下村入户，"
+                            "有的在窗口值班接待群众。", manifestations=True)
     assert len(parts) == 2  # the first 有的 has no break before it: it stays in the lead
     _, whole = split_inline("班子成员之间交流不多，有些决定会后还有不同意见。", manifestations=True)
     assert len(whole) == 1

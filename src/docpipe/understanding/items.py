@@ -309,8 +309,9 @@ def _subheads(paras: Sequence[Paragraph], skip: set[int]) -> set[int]:
     Web copies of bulletins carry subheadings ("热词的变迁") and bylines between paragraphs; a run
     of three or more such lines is rather a list of short opinions, one a line.
     """
-    bare = [i not in skip and p.table is None and not p.numbering and not p.style.lower().startswith(
-        ("heading", "标题")) and _is_bare_line(normalise_text(p.text)) for i, p in enumerate(paras)]
+    bare = [i not in skip and p.table is None and not p.numbering
+            and not p.style.lower().startswith(("heading", "标题"))
+            and _is_bare_line(normalise_text(p.text)) for i, p in enumerate(paras)]
     # blank lines, stamps and bylines neither count in a run nor break it
     quiet = [not p.text.strip() or (p.table is None and _is_boilerplate(normalise_text(p.text)))
              for p in paras]
@@ -540,7 +541,7 @@ def _paragraph_drafts(node: _Node, path: tuple[str, ...], manifestations: bool,
         path, text = (*path, topic.group(1)), text[topic.end():]
     lead, parts = split_inline(text, manifestations=manifestations)
     if len(parts) == 1 and _is_framing(simplified(text)):
-        rest = re.search(r"。其中[，,](.{%d,})$" % _MIN_PART, parts[0])
+        rest = re.search(rf"。其中[，,](.{{{_MIN_PART},}})$", parts[0])
         if rest is None:
             return  # the dateline, the reporter, what the leader stressed: no opinion
         parts = [rest.group(1)]  # "……通报了4起问题。其中，某厅……" : the case is the item
@@ -562,7 +563,8 @@ _FRAMING = re.compile(
     r"|^[^，。；]{0,24}?(指出|强调|要求|表示|透露|获悉|了解到)[，：]"
     r"|^[^，。；]{0,24}?(介绍了|在讲话|致辞|出席会议|主持会议|作总结|进行了总结)"
 )
-_PARTICIPANT = re.compile(r"大家|群众|代表|网友|委员|与会|有人|有的|职工|居民|村民|学生|同学|受访|干部们")
+_PARTICIPANT = re.compile(r"大家|群众|代表|网友|委员|与会|有人|有的|职工|居民|村民|学生|同学"
+                          r"|受访|干部们")
 
 
 def _is_framing(text: str) -> bool:
@@ -605,8 +607,8 @@ _MANIFEST_START = re.compile(
 )
 _OPENERS = re.compile(r"(?:还|也|另|如)?(?:有的|有些|有人)|有(?!的|些|人|关|效|力|利|所|待|时|点)")
 # What follows a list of manifestations without being one: an example, a comment, a cause.
-_AFTERWORD = re.compile(r"^(就?比如|例如|譬如|这|此|对此|究其原因|其原因|原因|由于|总之|可见|以上|上述"
-                        r"|因此|所以)")
+_AFTERWORD = re.compile(r"^(就?比如|例如|譬如|这|此|对此|究其原因|其原因|原因|由于|总之|可见"
+                        r"|以上|上述|因此|所以)")
 _CONTINUATION = re.compile(
     r"^(但|但是|而|而且|并|并且|且|同时|从而|以致|以免|因此|所以|否则|特别是|尤其是|甚至|导致|造成|致使"
     r"|使得|其中|即|也就是|这|此外|如)"
@@ -755,8 +757,8 @@ def _semicolon_list(text: str) -> tuple[str, list[str]] | None:
 
 
 # Where the first clause of a ；-list hands over to the list: "……，其中A；B", "……，如A；B"
-_LIST_INTO = re.compile(r"[，,](?:其中|如|例如|比如|诸如|包括|主要有|主要是)[：:，,]?(?!.*[，,](?:其中|如|例如"
-                        r"|比如|诸如|包括|主要有|主要是)[：:，,]?)")
+_LIST_INTO = re.compile(r"[，,](?:其中|如|例如|比如|诸如|包括|主要有|主要是)[：:，,]?"
+                        r"(?!.*[，,](?:其中|如|例如|比如|诸如|包括|主要有|主要是)[：:，,]?)")
 
 
 def _lead(text: str) -> str:
