@@ -45,7 +45,7 @@ def scan(inbox: str) -> Inbox:
 @task(cache_policy=NO_CACHE)
 def prepare_model(model: Path | None) -> str:
     """Load (or train once) the model in this process; the version identifies it in outputs."""
-    return batch._load_model(model)
+    return batch.load_model_version(model)
 
 
 @task(**_RETRY)

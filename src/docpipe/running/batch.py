@@ -42,6 +42,7 @@ __all__ = [
     "Steps",
     "default_workers",
     "failed_run",
+    "load_model_version",
     "local_steps",
     "plan",
     "reclassify",
@@ -279,7 +280,7 @@ def _run_batches(
     return run_plan, report
 
 
-def _load_model(model: Path | None) -> str:
+def load_model_version(model: Path | None) -> str:
     """Load (or train once) the model in this process; its version identifies it in outputs."""
     return load_classifier(model).version
 
@@ -308,7 +309,7 @@ def local_steps(submit: Callable[..., Any], hooks: Hooks | None = None) -> Steps
         return write(out, catalog, found, run_plan, version, today, workers=workers,
                      model=model, progress=units)
 
-    return Steps(scan=scan_inbox, model=_load_model, plan=plan, submit=submit, record=record,
+    return Steps(scan=scan_inbox, model=load_model_version, plan=plan, submit=submit, record=record,
                  reclassify=reclassify, write=write_outputs)
 
 

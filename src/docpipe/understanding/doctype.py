@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 from docpipe.fsutil import display_path
 from docpipe.records import DocInfo, InboxFile, SourceDocument, UnitInfo
 from docpipe.settings import config_path
-from docpipe.text import compact, simplified
+from docpipe.text import compact
 from docpipe.understanding.units import resolve_unit
 
 
@@ -296,6 +296,6 @@ def describe_document(doc: SourceDocument, inbox_file: InboxFile,
 
 
 __all__: Sequence[str] = (
-    "DocType", "DocTypes", "compact", "describe_document", "detect_doc_type", "document_title",
-    "load_doctypes", "parse_doctypes", "simplified", "title_paragraphs",
+    "DocType", "DocTypes", "describe_document", "detect_doc_type", "document_title",
+    "load_doctypes", "parse_doctypes", "title_paragraphs",
 )

@@ -31,13 +31,8 @@ from dataclasses import dataclass, field
 
 from docpipe.records import DocInfo, Item, Paragraph, SourceDocument, Table
 from docpipe.taxonomy import Taxonomy, load_taxonomy
-from docpipe.understanding.doctype import (
-    DocTypes,
-    compact,
-    load_doctypes,
-    simplified,
-    title_paragraphs,
-)
+from docpipe.text import compact, simplified
+from docpipe.understanding.doctype import DocTypes, load_doctypes, title_paragraphs
 
 # ---------------------------------------------------------------- normalising text
 
